@@ -1,0 +1,131 @@
+"""Errors of the model client, each with a message that names the fix.
+
+Messages are shown to users as they are, so they never contain the API key: the client
+passes every text that came from the network through `redact` first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kimi_lsp.model.types import Usage
+
+_KEY_PATTERN = re.compile(r"\b(sk|key|tok)-[A-Za-z0-9_\-]{6,}")
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Remove every known secret, and anything shaped like an API key, from `text`."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return _KEY_PATTERN.sub(lambda m: f"{m.group(1)}-***", text)
+
+
+class ModelError(Exception):
+    """A model request failed. `message` is meant for the user."""
+
+    retryable = False
+    kind = "error"
+
+    def __init__(
+        self, message: str, *, status: int | None = None, usage: Usage | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.usage = usage
+        """Usage billed for the failed request, when the API reported it."""
+
+
+class ApiKeyMissing(ModelError):
+    """No key is configured for the chosen provider."""
+
+    kind = "no-api-key"
+
+
+class BudgetExceeded(ModelError):
+    """The session budget is spent; no further model calls are made."""
+
+    kind = "budget"
+
+
+class BadRequest(ModelError):
+    """400: the request was invalid (also context too long, content filter)."""
+
+    kind = "bad-request"
+
+
+class AuthenticationFailed(ModelError):
+    """401: the key was refused."""
+
+    kind = "auth"
+
+
+class InsufficientCredits(ModelError):
+    """402: the account has no credits left."""
+
+    kind = "credits"
+
+
+class PermissionDenied(ModelError):
+    """403: the key may not use this model, or the balance is insufficient."""
+
+    kind = "permission"
+
+
+class ModelNotFound(ModelError):
+    """404: unknown model id or wrong base URL."""
+
+    kind = "not-found"
+
+
+class RateLimited(ModelError):
+    """429: too many requests; `retry_after` is the advised delay in seconds, if any."""
+
+    retryable = True
+    kind = "rate-limit"
+
+    def __init__(
+        self, message: str, *, status: int | None = 429, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, status=status)
+        self.retry_after = retry_after
+
+
+class QuotaExceeded(ModelError):
+    """429 `exceeded_current_quota_error`: not transient, so never retried."""
+
+    kind = "quota"
+
+
+class ServerError(ModelError):
+    """5xx: the provider failed or is saturated."""
+
+    retryable = True
+    kind = "server"
+
+
+class ConnectionFailed(ModelError):
+    """The connection failed, timed out or dropped before any content arrived."""
+
+    retryable = True
+    kind = "connection"
+
+
+class StreamCutOff(ModelError):
+    """The stream ended without `finish_reason` or `[DONE]`, or dropped mid-answer."""
+
+    retryable = True
+    kind = "cut-off"
+
+
+class ReasoningExhausted(ModelError):
+    """`finish_reason: length` with no content: reasoning used the whole budget."""
+
+    kind = "reasoning-exhausted"
+
+
+class ContentFiltered(ModelError):
+    """The provider's content filter stopped the answer."""
+
+    kind = "content-filter"

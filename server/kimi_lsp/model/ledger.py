@@ -1,0 +1,68 @@
+"""Session totals of usage and cost, and the session budget."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kimi_lsp.model.errors import BudgetExceeded
+from kimi_lsp.model.pricing import DEFAULT_PRICES, Price, request_cost
+from kimi_lsp.model.types import Usage
+
+
+class UsageLedger:
+    """Adds up every response's usage. A model without a price makes the cost unknown."""
+
+    def __init__(
+        self, prices: Mapping[str, Price] | None = None, budget_usd: float | None = None
+    ) -> None:
+        self.prices: dict[str, Price] = dict(DEFAULT_PRICES if prices is None else prices)
+        self.budget_usd = budget_usd
+        self.requests = 0
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.reasoning_tokens = 0
+        self.web_search_calls = 0
+        self.known_cost_usd = 0.0
+        self.unpriced_requests = 0
+
+    def record(self, model: str, usage: Usage | None) -> None:
+        """Count one model request; `usage` is None when the API never reported it."""
+        self.requests += 1
+        if usage is None:
+            return
+        self.prompt_tokens += usage.prompt_tokens
+        self.completion_tokens += usage.completion_tokens
+        self.reasoning_tokens += usage.reasoning_tokens or 0
+        self.web_search_calls += usage.web_search_calls
+        price = self.prices.get(model)
+        if price is None:
+            self.unpriced_requests += 1
+        else:
+            self.known_cost_usd += request_cost(usage, price)
+
+    @property
+    def cost_usd(self) -> float | None:
+        """Total dollars, or None when a request used a model with no known price."""
+        return None if self.unpriced_requests else self.known_cost_usd
+
+    def check_budget(self) -> None:
+        """Raise `BudgetExceeded` once the session budget is spent."""
+        if self.budget_usd is not None and self.known_cost_usd >= self.budget_usd:
+            raise BudgetExceeded(
+                f"The session budget of ${self.budget_usd:.2f} is spent "
+                f"(${self.known_cost_usd:.4f} so far), so no further model calls are made. "
+                "Raise kimi.budget.sessionUsd or restart the server to continue."
+            )
+
+    def snapshot(self) -> dict[str, int | float | None]:
+        """The totals as `kimi.usage` returns them."""
+        cost = self.cost_usd
+        return {
+            "requests": self.requests,
+            "promptTokens": self.prompt_tokens,
+            "completionTokens": self.completion_tokens,
+            "reasoningTokens": self.reasoning_tokens,
+            "webSearchCalls": self.web_search_calls,
+            "costUsd": None if cost is None else round(cost, 6),
+            "budgetUsd": self.budget_usd,
+        }

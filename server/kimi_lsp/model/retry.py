@@ -1,0 +1,64 @@
+"""When to retry a failed model request, and after how long.
+
+429 waits for `Retry-After` (capped), 5xx and dropped connections back off exponentially
+with jitter; nothing is retried once content has reached the caller, and client errors
+(400/401/402/403/404, an exhausted quota) are never retried.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from time import time
+
+from kimi_lsp.model.errors import ModelError, RateLimited
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounds on retrying one request."""
+
+    max_retries: int = 3
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    retry_after_cap: float = 30.0
+
+
+def backoff(attempt: int, policy: RetryPolicy, rng: random.Random | None = None) -> float:
+    """Delay before retry number `attempt` (1-based): exponential, with equal jitter."""
+    ceiling = min(policy.max_delay, policy.base_delay * 2.0 ** (attempt - 1))
+    draw = rng.random() if rng is not None else random.random()
+    return ceiling / 2 + draw * ceiling / 2
+
+
+def retry_delay(
+    error: ModelError,
+    attempt: int,
+    policy: RetryPolicy,
+    *,
+    output_started: bool,
+    rng: random.Random | None = None,
+) -> float | None:
+    """Seconds to wait before retry `attempt` (1-based), or None when not to retry."""
+    if output_started or not error.retryable or attempt > policy.max_retries:
+        return None
+    if isinstance(error, RateLimited) and error.retry_after is not None:
+        return min(max(error.retry_after, 0.0), policy.retry_after_cap)
+    return backoff(attempt, policy, rng)
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a `Retry-After` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - (time() if now is None else now), 0.0)
