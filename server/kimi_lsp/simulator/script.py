@@ -1,0 +1,97 @@
+"""Scripted turns: what the simulator answers to the next valid chat request.
+
+A :class:`Turn` describes one model answer (reasoning, content, tool calls) and how it is
+delivered (status, latency, chunking, broken streams). Turns are pydantic models so tests
+driving a standalone simulator can send them as JSON to ``POST /_simulator/script``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ERROR_TYPES: dict[int, str] = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "insufficient_credits",
+    403: "permission_error",
+    404: "not_found",
+    429: "rate_limit_error",
+    500: "server_error",
+    503: "service_unavailable",
+}
+"""Default ``error.type`` for each status the documented API answers."""
+
+ERROR_MESSAGES: dict[int, str] = {
+    400: "Invalid request",
+    401: "Invalid or missing API key",
+    402: "Insufficient credits: wallet empty",
+    403: "Permission denied",
+    404: "Unknown model or endpoint",
+    429: "Rate limit reached: over per-minute limit",
+    500: "Upstream provider failed",
+    503: "Upstream saturated, please retry later",
+}
+"""Default ``error.message`` for each status the documented API answers."""
+
+
+def default_error_type(status: int) -> str:
+    """Return the documented ``error.type`` for ``status`` (a generic one if unknown)."""
+    if status in ERROR_TYPES:
+        return ERROR_TYPES[status]
+    return "invalid_request_error" if 400 <= status < 500 else "server_error"
+
+
+def default_error_message(status: int) -> str:
+    """Return a default human-readable error message for ``status``."""
+    return ERROR_MESSAGES.get(status, f"HTTP error {status}")
+
+
+class ToolCallSpec(BaseModel):
+    """One tool call the scripted model makes.
+
+    ``arguments`` is sent verbatim (streamed in pieces) and may be invalid JSON on purpose.
+    ``id`` defaults to ``call_<n>`` with a counter owned by the simulator.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    arguments: str = "{}"
+    id: str | None = None
+
+
+class Turn(BaseModel):
+    """One scripted answer of the simulated model; every field is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reasoning: str = ""
+    content: str = ""
+    tool_calls: list[ToolCallSpec] = Field(default_factory=list)
+    finish_reason: str | None = None
+
+    status: int = Field(default=200, ge=100, le=599)
+    error_type: str | None = None
+    error_message: str | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    ttft: float = Field(default=0.0, ge=0.0)
+    chunk_delay: float = Field(default=0.0, ge=0.0)
+    chunk_chars: int = Field(default=8, ge=1)
+
+    drop_after: int | None = Field(default=None, ge=0)
+    stall_after: int | None = Field(default=None, ge=0)
+
+    usage: dict[str, Any] | None = None
+    usage_in_choice: bool = False
+    omit_done: bool = False
+
+    def resolved_error_type(self) -> str:
+        """Return ``error_type`` or the default type for this turn's status."""
+        return self.error_type or default_error_type(self.status)
+
+    def resolved_error_message(self) -> str:
+        """Return ``error_message`` or the default message for this turn's status."""
+        return self.error_message or default_error_message(self.status)

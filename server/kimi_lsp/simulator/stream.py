@@ -1,0 +1,141 @@
+"""Chat completion payloads: the SSE chunk sequence and the non-streaming object.
+
+Chunks follow the OpenAI ``chat.completion.chunk`` shape with Kimi's
+``delta.reasoning_content``: role, reasoning, content, tool-call fragments keyed by index,
+a final chunk carrying ``finish_reason``, an optional usage chunk, then ``[DONE]``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from .tokens import Plan
+
+DONE = "[DONE]"
+
+
+def pieces(text: str, size: int) -> Iterator[str]:
+    """Split ``text`` into consecutive pieces of ``size`` characters."""
+    for start in range(0, len(text), size):
+        yield text[start : start + size]
+
+
+class ChunkFactory:
+    """Builds chunk objects sharing one completion id, creation time and model."""
+
+    def __init__(self, completion_id: str, created: int, model: str) -> None:
+        """Remember the fields every chunk of one completion repeats."""
+        self.completion_id = completion_id
+        self.created = created
+        self.model = model
+
+    def chunk(
+        self,
+        delta: dict[str, Any],
+        finish_reason: str | None = None,
+        usage: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Return one ``chat.completion.chunk`` with a single choice."""
+        choice: dict[str, Any] = {"index": 0, "delta": delta, "finish_reason": finish_reason}
+        if usage is not None:
+            choice["usage"] = usage
+        return {
+            "id": self.completion_id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "choices": [choice],
+        }
+
+    def usage_chunk(self, usage: dict[str, Any]) -> dict[str, Any]:
+        """Return the trailing ``choices: []`` chunk that carries ``usage``."""
+        return {
+            "id": self.completion_id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "choices": [],
+            "usage": usage,
+        }
+
+
+def stream_payloads(
+    plan: Plan,
+    factory: ChunkFactory,
+    chunk_chars: int,
+    include_usage: bool,
+    usage_in_choice: bool = False,
+    omit_done: bool = False,
+) -> list[dict[str, Any] | str]:
+    """Return the data payloads of a streamed answer, in order (``"[DONE]"`` last).
+
+    With ``usage_in_choice`` the usage goes into ``choices[0].usage`` of the final chunk
+    (as Moonshot has been seen to do) instead of a separate chunk. With ``omit_done`` the
+    stream is cut off: no finish chunk, no usage, no ``[DONE]``.
+    """
+    events: list[dict[str, Any] | str] = [
+        factory.chunk({"role": "assistant", "content": ""}),
+    ]
+    events.extend(
+        factory.chunk({"reasoning_content": piece}) for piece in pieces(plan.reasoning, chunk_chars)
+    )
+    events.extend(factory.chunk({"content": piece}) for piece in pieces(plan.content, chunk_chars))
+    for index, call in enumerate(plan.tool_calls):
+        first = {
+            "index": index,
+            "id": call.id,
+            "type": "function",
+            "function": {"name": call.name, "arguments": ""},
+        }
+        events.append(factory.chunk({"tool_calls": [first]}))
+        events.extend(
+            factory.chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
+            for piece in pieces(call.arguments, chunk_chars)
+        )
+    if omit_done:
+        return events
+    events.append(
+        factory.chunk({}, plan.finish_reason, plan.usage if usage_in_choice else None),
+    )
+    if include_usage and not usage_in_choice:
+        events.append(factory.usage_chunk(plan.usage))
+    events.append(DONE)
+    return events
+
+
+def encode_event(payload: dict[str, Any] | str) -> bytes:
+    """Encode one SSE event, ``data: <json>\\n\\n``."""
+    data = (
+        payload
+        if isinstance(payload, str)
+        else json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    )
+    return f"data: {data}\n\n".encode()
+
+
+def completion_object(plan: Plan, factory: ChunkFactory) -> dict[str, Any]:
+    """Return the non-streaming ``chat.completion`` object for ``plan``."""
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": plan.content,
+        "reasoning_content": plan.reasoning,
+    }
+    if plan.tool_calls:
+        message["tool_calls"] = [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments},
+            }
+            for call in plan.tool_calls
+        ]
+    return {
+        "id": factory.completion_id,
+        "object": "chat.completion",
+        "created": factory.created,
+        "model": factory.model,
+        "choices": [{"index": 0, "message": message, "finish_reason": plan.finish_reason}],
+        "usage": plan.usage,
+    }
