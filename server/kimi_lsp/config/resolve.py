@@ -1,0 +1,107 @@
+"""From settings and environment to the endpoint the model client calls."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import SecretStr
+
+from kimi_lsp.config.presets import PRESETS, Preset
+from kimi_lsp.config.settings import Settings
+from kimi_lsp.model.endpoint import Endpoint, Timeouts
+from kimi_lsp.model.errors import ModelError
+from kimi_lsp.model.pricing import DEFAULT_PRICES, Price
+from kimi_lsp.model.retry import RetryPolicy
+
+SIMULATOR_KEY = "sk-simulator"
+
+
+class NotConfigured(ModelError):
+    """A setting the chosen provider needs is missing."""
+
+    kind = "not-configured"
+
+
+def choose_preset(settings: Settings, env: Mapping[str, str]) -> Preset:
+    """The provider named in settings, else inferred from what is configured."""
+    if settings.provider:
+        return PRESETS[settings.provider]
+    if settings.base_url:
+        return PRESETS["openai-compatible"]
+    if env.get("EMPIRIOLABS_API_KEY") or not env.get("AIGATEWAY_API_KEY"):
+        return PRESETS["empiriolabs"]
+    return PRESETS["aigateway"]
+
+
+def key_hint(preset: Preset) -> str:
+    """Where the user puts the key for this provider."""
+    where = "the KIMI_LSP_API_KEY environment variable or the kimi.apiKey setting"
+    if preset.key_env:
+        return f"set {preset.key_env} (or {where})"
+    return f"set {where}"
+
+
+def resolve_endpoint(
+    settings: Settings, env: Mapping[str, str], simulator_url: str | None = None
+) -> Endpoint:
+    """The endpoint to call. Raises `NotConfigured` when a required setting is missing.
+
+    `simulator_url` is where the built-in simulator listens, for the simulator provider.
+    """
+    preset = choose_preset(settings, env)
+    base_url = settings.base_url or preset.base_url
+    if preset.name == "simulator":
+        base_url = settings.base_url or simulator_url
+    if not base_url:
+        raise NotConfigured(
+            f"The {preset.name} provider needs a base URL: set KIMI_LSP_BASE_URL or kimi.baseUrl."
+        )
+    model = settings.model or preset.model
+    if not model:
+        raise NotConfigured(
+            f"The {preset.name} provider needs a model id: set KIMI_LSP_MODEL or kimi.model."
+        )
+    key = settings.api_key
+    if key is None and preset.key_env and env.get(preset.key_env):
+        key = SecretStr(env[preset.key_env])
+    if key is None and preset.name == "simulator":
+        key = SecretStr(SIMULATOR_KEY)
+    return Endpoint(
+        provider=preset.name,
+        base_url=base_url,
+        model=model,
+        api_key=key,
+        key_hint=key_hint(preset),
+        accepts_reasoning_effort=preset.accepts_reasoning_effort,
+        accepts_web_search=preset.accepts_web_search,
+    )
+
+
+def max_output_tokens(settings: Settings, env: Mapping[str, str]) -> int:
+    """`kimi.maxTokens`, capped at what the provider allows."""
+    return min(settings.max_tokens, choose_preset(settings, env).max_output_tokens)
+
+
+def prices(settings: Settings) -> dict[str, Price]:
+    """The built-in price table with the user's overrides."""
+    table = dict(DEFAULT_PRICES)
+    for model, price in settings.prices.items():
+        table[model] = Price(price.input, price.output)
+    return table
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The retry policy from settings."""
+    r = settings.retry
+    return RetryPolicy(
+        max_retries=r.max_retries,
+        base_delay=r.base_delay_seconds,
+        max_delay=r.max_delay_seconds,
+        retry_after_cap=r.retry_after_cap_seconds,
+    )
+
+
+def timeouts(settings: Settings) -> Timeouts:
+    """The network timeouts from settings."""
+    t = settings.timeouts
+    return Timeouts(connect=t.connect_seconds, read=t.read_seconds)

@@ -1,0 +1,107 @@
+"""The settings users can write, as pydantic models (camelCase on the wire).
+
+Every field has a docstring: they are the reference for `docs/protocol.md`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic.alias_generators import to_camel
+
+ProviderName = Literal["empiriolabs", "aigateway", "openai-compatible", "simulator"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+    )
+
+
+class BudgetSettings(_Section):
+    """Spending limits."""
+
+    session_usd: float | None = Field(default=None, ge=0)
+    """Stop making model calls once this many dollars were spent in this server session."""
+
+
+class RetrySettings(_Section):
+    """How failed requests are retried (429, 5xx, dropped connections before content)."""
+
+    max_retries: int = Field(default=3, ge=0, le=10)
+    """Retries after the first attempt."""
+    base_delay_seconds: float = Field(default=0.5, ge=0, le=30)
+    """First backoff delay; doubles with each retry, with jitter."""
+    max_delay_seconds: float = Field(default=8.0, ge=0, le=60)
+    """Longest backoff delay between two attempts."""
+    retry_after_cap_seconds: float = Field(default=30.0, ge=0, le=300)
+    """The longest `Retry-After` the server will honour."""
+
+
+class TimeoutSettings(_Section):
+    """Network timeouts."""
+
+    connect_seconds: float = Field(default=10.0, gt=0, le=300)
+    """Time allowed to open a connection."""
+    read_seconds: float = Field(default=90.0, gt=0, le=900)
+    """Longest silence allowed while waiting for the next piece of an answer."""
+
+
+class PriceSettings(_Section):
+    """US dollars per million tokens for one model id."""
+
+    input: float = Field(ge=0)
+    """Price of a million prompt tokens."""
+    output: float = Field(ge=0)
+    """Price of a million output tokens (reasoning included)."""
+
+
+class ExplainSettings(_Section):
+    """The explain command."""
+
+    context_lines: int = Field(default=40, ge=0, le=2000)
+    """Lines of surrounding code sent before and after the selection."""
+    max_selection_chars: int = Field(default=60_000, ge=100, le=2_000_000)
+    """Larger selections are refused with a message instead of being sent."""
+
+
+class Settings(_Section):
+    """Everything under the `kimi` section."""
+
+    provider: ProviderName | None = None
+    """empiriolabs, aigateway, openai-compatible or simulator. Unset: empiriolabs, or
+    aigateway when only AIGATEWAY_API_KEY is set, or openai-compatible when a base URL is set."""
+    base_url: str | None = None
+    """The OpenAI-compatible API base URL, e.g. https://api.moonshot.ai/v1."""
+    model: str | None = None
+    """The model id; defaults to the provider's Kimi K2.7 Code id."""
+    api_key: SecretStr | None = None
+    """The API key. Prefer an environment variable or the editor's secret storage."""
+    max_tokens: int = Field(default=16_384, ge=256, le=131_072)
+    """Output budget of a command's answer. Reasoning counts toward it: keep it generous."""
+    budget: BudgetSettings = BudgetSettings()
+    """Spending limits."""
+    retry: RetrySettings = RetrySettings()
+    """Retry policy."""
+    timeouts: TimeoutSettings = TimeoutSettings()
+    """Network timeouts."""
+    prices: dict[str, PriceSettings] = {}
+    """Prices by model id, overriding the built-in table."""
+    explain: ExplainSettings = ExplainSettings()
+    """The explain command."""
+    log_level: Literal["error", "warning", "info", "debug"] = "info"
+    """How much the server logs to stderr / the log file and `window/logMessage`."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")

@@ -1,0 +1,110 @@
+"""Settings sources, precedence, validation and endpoint resolution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kimi_lsp.config.resolve import NotConfigured, max_output_tokens, resolve_endpoint
+from kimi_lsp.config.sources import load
+
+
+def env_with(tmp_path: Path, **values: str) -> dict[str, str]:
+    return {"HOME": str(tmp_path), **values}
+
+
+def write_config(tmp_path: Path, text: str) -> None:
+    folder = tmp_path / ".config" / "kimi-lsp"
+    folder.mkdir(parents=True)
+    (folder / "config.toml").write_text(text)
+
+
+def test_defaults_pick_empiriolabs_without_key(tmp_path: Path) -> None:
+    settings, problems = load(env_with(tmp_path))
+    endpoint = resolve_endpoint(settings, env_with(tmp_path))
+    assert problems == []
+    assert (endpoint.provider, endpoint.model, endpoint.api_key) == (
+        "empiriolabs",
+        "kimi-k2-7-code",
+        None,
+    )
+    assert "EMPIRIOLABS_API_KEY" in endpoint.key_hint
+
+
+def test_aigateway_key_alone_picks_aigateway(tmp_path: Path) -> None:
+    env = env_with(tmp_path, AIGATEWAY_API_KEY="sk-gw-123456")
+    endpoint = resolve_endpoint(load(env)[0], env)
+    assert endpoint.provider == "aigateway"
+    assert endpoint.model == "moonshot/kimi-k2.7-code"
+    assert endpoint.api_key is not None
+    assert endpoint.api_key.get_secret_value() == "sk-gw-123456"
+    assert endpoint.accepts_reasoning_effort
+
+
+def test_precedence_file_env_init_workspace(tmp_path: Path) -> None:
+    write_config(
+        tmp_path,
+        '[kimi]\nmodel = "from-file"\nmax_tokens = 1000\n[kimi.budget]\nsession_usd = 1.5\n',
+    )
+    env = env_with(tmp_path, KIMI_LSP_MODEL="from-env")
+    settings, problems = load(env, {"kimi": {"maxTokens": 2000}}, {"maxTokens": 3000})
+    assert problems == []
+    assert settings.model == "from-env"
+    assert settings.max_tokens == 3000
+    assert settings.budget.session_usd == 1.5
+
+
+def test_base_url_key_and_model_alone_point_anywhere(tmp_path: Path) -> None:
+    env = env_with(
+        tmp_path,
+        KIMI_LSP_BASE_URL="http://localhost:11434/v1/",
+        KIMI_LSP_MODEL="qwen",
+        KIMI_LSP_API_KEY="sk-local-999999",
+    )
+    endpoint = resolve_endpoint(load(env)[0], env)
+    assert endpoint.provider == "openai-compatible"
+    assert endpoint.chat_url == "http://localhost:11434/v1/chat/completions"
+    assert endpoint.model == "qwen"
+
+
+def test_openai_compatible_without_url_says_what_to_set(tmp_path: Path) -> None:
+    env = env_with(tmp_path, KIMI_LSP_PROVIDER="openai-compatible")
+    with pytest.raises(NotConfigured, match="KIMI_LSP_BASE_URL"):
+        resolve_endpoint(load(env)[0], env)
+
+
+def test_bad_values_are_named_and_lower_layers_kept(tmp_path: Path) -> None:
+    env = env_with(tmp_path, KIMI_LSP_API_KEY="sk-keep-this-one")
+    settings, problems = load(
+        env, {"apiKey": 12, "budget": {"sessionUsd": -3}, "modle": "x", "maxTokens": 999999}
+    )
+    assert settings.api_key is not None
+    assert settings.api_key.get_secret_value() == "sk-keep-this-one"
+    assert settings.budget.session_usd is None
+    assert settings.max_tokens == 16384
+    joined = "\n".join(problems)
+    for name in ("kimi.apiKey", "kimi.budget.sessionUsd", "kimi.modle", "kimi.maxTokens"):
+        assert name in joined
+    assert "12" not in problems[0]  # a key's value is never echoed
+
+
+def test_unreadable_config_file_is_reported(tmp_path: Path) -> None:
+    write_config(tmp_path, "not = [valid toml")
+    settings, problems = load(env_with(tmp_path))
+    assert settings.model is None
+    assert problems
+    assert "config.toml" in problems[0]
+
+
+def test_max_tokens_capped_by_provider(tmp_path: Path) -> None:
+    env = env_with(tmp_path, AIGATEWAY_API_KEY="sk-gw-123456")
+    settings, _ = load(env, {"maxTokens": 100000})
+    assert max_output_tokens(settings, env) == 16384
+
+
+def test_simulator_provider_uses_given_url_and_default_key(tmp_path: Path) -> None:
+    env = env_with(tmp_path, KIMI_LSP_PROVIDER="simulator")
+    endpoint = resolve_endpoint(load(env)[0], env, simulator_url="http://127.0.0.1:9/v1")
+    assert endpoint.base_url == "http://127.0.0.1:9/v1"
+    assert endpoint.api_key is not None
