@@ -1,0 +1,63 @@
+"""The `kimi-lsp` command line.
+
+kimi-lsp [--stdio]                     serve LSP on stdin/stdout (the default)
+kimi-lsp --tcp [--host H] [--port P]   serve LSP on TCP, for debugging
+kimi-lsp demo                          explain a sample file end to end and print the cost
+kimi-lsp simulator [--port P]          run the built-in Kimi simulator on 127.0.0.1
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kimi_lsp import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kimi-lsp", description="A language server for Moonshot's Kimi K2.7 Code."
+    )
+    parser.add_argument("--version", action="version", version=f"kimi-lsp {__version__}")
+    parser.add_argument("--stdio", action="store_true", help="serve on stdio (the default)")
+    parser.add_argument("--tcp", action="store_true", help="serve on TCP instead of stdio")
+    parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
+    parser.add_argument("--log-file", help="write logs to this file instead of stderr")
+    parser.add_argument(
+        "--log-level", choices=["error", "warning", "info", "debug"], help="overrides kimi.logLevel"
+    )
+    sub = parser.add_subparsers(dest="command")
+    demo = sub.add_parser("demo", help="explain a sample file end to end, then print the cost")
+    demo.add_argument("--simulator", action="store_true", help="use the simulator even with a key")
+    sim = sub.add_parser("simulator", help="run the built-in Kimi simulator")
+    sim.add_argument("--host", dest="sim_host", default="127.0.0.1")
+    sim.add_argument("--port", dest="sim_port", type=int, default=8765)
+    sim.add_argument("--api-key", default=None, help="the key clients must send")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script and of `python -m kimi_lsp`."""
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        from kimi_lsp.demo import run_demo
+
+        return run_demo(force_simulator=args.simulator)
+    if args.command == "simulator":
+        from kimi_lsp.simulator import DEFAULT_API_KEY, run
+
+        run(args.sim_host, args.sim_port, args.api_key or DEFAULT_API_KEY)
+        return 0
+    from kimi_lsp import logs
+    from kimi_lsp.server import create_server
+
+    logs.configure(args.log_level or "info", args.log_file)
+    server = create_server()
+    server.runtime.log_level_override = args.log_level
+    if args.tcp:
+        print(f"kimi-lsp listening on {args.host}:{args.port}", file=sys.stderr)
+        server.start_tcp(args.host, args.port)
+    else:
+        server.start_io()
+    return 0

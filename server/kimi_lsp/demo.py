@@ -1,0 +1,161 @@
+"""`kimi-lsp demo`: the whole product in one command.
+
+Starts the built-in simulator (or uses the real API when a key is configured), starts the
+real server over stdio, opens a sample file through a real LSP session, explains a
+selection while the answer streams in, and prints the usage and cost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from kimi_lsp.config.resolve import choose_preset
+from kimi_lsp.config.sources import load
+from kimi_lsp.demo_sample import EXPLAIN_LINES, SAMPLE, SAMPLE_PATH
+from kimi_lsp.simulator import Simulator
+
+_KEY_VARS = ("KIMI_LSP_API_KEY", "EMPIRIOLABS_API_KEY", "AIGATEWAY_API_KEY")
+
+
+def _say(text: str = "", end: str = "\n") -> None:
+    sys.stdout.write(text + end)
+    sys.stdout.flush()
+
+
+def run_demo(force_simulator: bool = False) -> int:
+    """Run the demo; returns the process exit code."""
+    try:
+        return asyncio.run(_demo(force_simulator))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _demo(force_simulator: bool) -> int:
+    env = dict(os.environ)
+    real = not force_simulator and any(env.get(v) for v in _KEY_VARS)
+    simulator: Simulator | None = None
+    if real:
+        settings, _ = load(env)
+        preset = choose_preset(settings, env)
+        _say(f"Using the real API: provider {preset.name}, model {settings.model or preset.model}")
+    else:
+        simulator = Simulator(pace=0.015)
+        await simulator.start()
+        env.update(KIMI_LSP_PROVIDER="simulator", KIMI_LSP_BASE_URL=simulator.base_url)
+        env.pop("KIMI_LSP_API_KEY", None)
+        _say(f"No API key configured: using the built-in Kimi simulator at {simulator.base_url}")
+        _say("(set EMPIRIOLABS_API_KEY or AIGATEWAY_API_KEY to use the real model)")
+    try:
+        with tempfile.TemporaryDirectory(prefix="kimi-demo-") as folder:
+            return await _session(Path(folder), env)
+    finally:
+        if simulator is not None:
+            await simulator.stop()
+
+
+async def _session(folder: Path, env: dict[str, str]) -> int:
+    sample = folder / SAMPLE_PATH
+    sample.write_text(SAMPLE, encoding="utf-8")
+    progress: list[str] = []
+    client = _client(progress)
+    await client.start_io(sys.executable, "-m", "kimi_lsp", env=env)
+    try:
+        await client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(
+                    window=types.WindowClientCapabilities(work_done_progress=True),
+                    general=types.GeneralClientCapabilities(position_encodings=["utf-16"]),
+                ),
+                root_uri=folder.as_uri(),
+                workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name="demo")],
+                client_info=types.ClientInfo(name="kimi-lsp demo"),
+            )
+        )
+        client.initialized(types.InitializedParams())
+        uri = sample.as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="python", version=1, text=SAMPLE
+                )
+            )
+        )
+        first, last = EXPLAIN_LINES
+        _say(f"\nOpened {SAMPLE_PATH}; explaining lines {first + 1}-{last}:\n")
+        for line in SAMPLE.splitlines()[first:last]:
+            _say(f"    {line}")
+        _say("\n--- Kimi's explanation (streaming) ---")
+        rng = {"start": {"line": first, "character": 0}, "end": {"line": last, "character": 0}}
+        try:
+            await client.workspace_execute_command_async(
+                types.ExecuteCommandParams(
+                    command="kimi.explain", arguments=[{"uri": uri, "range": rng}]
+                )
+            )
+        except Exception as exc:
+            _say(f"\nexplain failed: {exc}")
+            return 1
+        _say("\n--- end ---")
+        _say("Progress reported by the server: " + " -> ".join(progress) + "\n")
+        usage: Any = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="kimi.usage", arguments=[])
+        )
+        _say(_usage_line(usage))
+        await client.shutdown_async(None)
+        client.exit(None)
+        return 0
+    finally:
+        await client.stop()
+
+
+def _client(progress: list[str]) -> LanguageClient:
+    client = LanguageClient("kimi-lsp-demo", "1")
+
+    @client.feature("kimi/stream")
+    def on_stream(params: Any) -> None:
+        if params.delta:
+            _say(params.delta, end="")
+
+    @client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+    def on_create(params: types.WorkDoneProgressCreateParams) -> None:
+        return None
+
+    @client.feature(types.PROGRESS)
+    def on_progress(params: types.ProgressParams) -> None:
+        value = params.value
+        kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+        message = (
+            value.get("message") if isinstance(value, dict) else getattr(value, "message", None)
+        )
+        if message and (not progress or progress[-1] != message):
+            progress.append(f"{kind}: {message}" if kind == "end" else message)
+
+    @client.feature(types.WINDOW_SHOW_MESSAGE)
+    def on_message(params: types.ShowMessageParams) -> None:
+        _say(f"[kimi-lsp] {params.message}")
+
+    @client.feature(types.WINDOW_LOG_MESSAGE)
+    def on_log(params: types.LogMessageParams) -> None:
+        return None
+
+    return client
+
+
+def _usage_line(usage: Any) -> str:
+    def get(name: str) -> Any:
+        return usage.get(name) if isinstance(usage, dict) else getattr(usage, name, None)
+
+    cost = get("costUsd")
+    dollars = "unknown (no price for this model)" if cost is None else f"${cost:.6f}"
+    return (
+        f"Usage: {get('requests')} request(s), {get('promptTokens')} prompt tokens, "
+        f"{get('completionTokens')} completion tokens (reasoning included). Cost: {dollars}"
+    )

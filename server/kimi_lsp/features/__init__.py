@@ -1,0 +1,1 @@
+"""One module per LSP surface; each exposes `register(server)` with thin handlers."""

@@ -1,0 +1,72 @@
+"""kimi.explain {uri, range, streamId?}: stream an explanation of the selection.
+
+Progress (`$/progress`) says what the model is doing, `kimi/stream` carries the text, the
+result is `{markdown, streamId}`. Cancelling (`$/cancelRequest` or the progress cancel
+button) closes the model stream at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from kimi_lsp.features.errors import request_failed
+from kimi_lsp.features.streaming import StreamNotifier
+from kimi_lsp.features.usage import cost_line
+from kimi_lsp.lsp.arguments import one_object, optional_str, range_of, uri_of
+from kimi_lsp.lsp.cancellation import run_cancellable
+from kimi_lsp.lsp.documents import snapshot
+from kimi_lsp.lsp.progress import WorkDone
+from kimi_lsp.model.errors import ModelError
+from kimi_lsp.server import KimiLanguageServer
+from kimi_lsp.tasks.explain import explain, gather
+
+COMMAND = "kimi.explain"
+
+
+async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
+    """Check the arguments, snapshot the document, then explain."""
+    obj = one_object(args, COMMAND, "{uri, range}")
+    uri, rng = uri_of(obj, COMMAND), range_of(obj, COMMAND)
+    stream = StreamNotifier(ls, "explain", optional_str(obj, "streamId", COMMAND))
+    doc = snapshot(ls, uri)
+    start, end = doc.offsets(rng)
+    settings = ls.runtime.settings.explain
+    try:
+        data = gather(
+            doc.index,
+            start,
+            end,
+            path=doc.path,
+            language=doc.language,
+            context_lines=settings.context_lines,
+            max_selection_chars=settings.max_selection_chars,
+        )
+    except ModelError as error:
+        raise request_failed(error) from None
+
+    async def work() -> dict[str, Any]:
+        progress = WorkDone(ls, "Kimi: explain")
+        await progress.begin("thinking", cancel=asyncio.current_task())
+        try:
+            markdown = await explain(
+                ls.runtime.service,
+                await ls.runtime.endpoint(),
+                data,
+                max_tokens=ls.runtime.max_tokens,
+                on_delta=stream.delta,
+                on_status=progress.report,
+            )
+        except ModelError as error:
+            stream.done(error=error.message)
+            progress.end(f"failed: {error.message}")
+            raise request_failed(error) from None
+        except asyncio.CancelledError:
+            stream.done(error="cancelled")
+            progress.end("cancelled")
+            raise
+        stream.done()
+        progress.end(f"done · {cost_line(ls)}")
+        return {"markdown": markdown, "streamId": stream.id}
+
+    return await run_cancellable(ls.kimi_protocol, work, "Kimi: explain")

@@ -1,0 +1,103 @@
+"""Logging to stderr or a file, never stdout (that is the protocol), with secrets redacted.
+
+Every record passes `SecretFilter`, which removes the API keys the server knows of and
+anything shaped like a key or an `Authorization` header, at every level.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Callable, Iterable
+
+from kimi_lsp.model.errors import redact
+
+_AUTH_HEADER = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?bearer\s+)[^\s'\",}]+")
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class SecretFilter(logging.Filter):
+    """Redacts known secrets from a record's final message."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def add(self, secrets: Iterable[str | None]) -> None:
+        """Remember more values that must never be written."""
+        self.secrets.update(s for s in secrets if s and len(s) >= 4)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = scrub(message, self.secrets)
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = scrub(
+                logging.Formatter().formatException(record.exc_info), self.secrets
+            )
+            record.exc_info = None
+        record.msg, record.args = clean, None
+        return True
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """`text` without secrets or bearer tokens."""
+    text = _AUTH_HEADER.sub(lambda m: m.group(1) + "***", text)
+    return redact(text, tuple(sorted(secrets, key=len, reverse=True)))
+
+
+SECRETS = SecretFilter()
+"""The process-wide filter; the runtime adds the configured keys to it."""
+
+
+def configure(level: str = "info", log_file: str | None = None) -> None:
+    """Send kimi-lsp's and pygls's logs to `log_file` (or stderr) through the filter."""
+    handler: logging.Handler = (
+        logging.FileHandler(log_file, encoding="utf-8")
+        if log_file
+        else logging.StreamHandler(sys.stderr)
+    )
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(SECRETS)
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    set_level(level)
+
+
+def set_level(level: str) -> None:
+    """Change the level of kimi-lsp's own loggers (pygls stays at warnings)."""
+    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("kimi_lsp").setLevel(level.upper())
+    logging.getLogger("pygls").setLevel(logging.WARNING if level != "debug" else logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+class ClientLogHandler(logging.Handler):
+    """Mirrors kimi-lsp's log records to the editor as `window/logMessage`."""
+
+    def __init__(self, send: Callable[[int, str], None]) -> None:
+        super().__init__(level=logging.INFO)
+        self._send = send
+        self._busy = False
+        self.addFilter(SECRETS)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        try:
+            kind = (
+                1
+                if record.levelno >= logging.ERROR
+                else 2
+                if record.levelno >= logging.WARNING
+                else 3
+            )
+            self._send(kind, self.format(record))
+        except Exception:  # the client may be gone; logging must never raise
+            pass
+        finally:
+            self._busy = False

@@ -1,0 +1,119 @@
+"""What one server session holds: settings, the model service, the usage ledger and, for
+the simulator provider, the built-in simulator. No LSP types in here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Mapping
+
+import httpx
+
+from kimi_lsp.config import resolve, sources
+from kimi_lsp.config.presets import PRESETS
+from kimi_lsp.config.settings import Settings
+from kimi_lsp.logs import SECRETS
+from kimi_lsp.model.client import ModelClient
+from kimi_lsp.model.endpoint import Endpoint
+from kimi_lsp.model.ledger import UsageLedger
+from kimi_lsp.model.service import ModelService
+from kimi_lsp.simulator import Simulator
+
+log = logging.getLogger(__name__)
+
+_KEEP = object()
+
+
+class Runtime:
+    """Settings and services of one server session."""
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.env: dict[str, str] = dict(os.environ if env is None else env)
+        self._transport = transport
+        self._init_options: object = None
+        self._workspace: object = None
+        self.settings = Settings()
+        self.ledger = UsageLedger()
+        self._service: ModelService | None = None
+        self._simulator: Simulator | None = None
+        self._simulator_lock: asyncio.Lock | None = None
+        self.log_level_override: str | None = None
+        """`--log-level` from the command line wins over `kimi.logLevel`."""
+        self.reload()
+
+    def reload(self, *, init_options: object = _KEEP, workspace: object = _KEEP) -> list[str]:
+        """Re-read every settings source; returns the problems found (already logged)."""
+        if init_options is not _KEEP:
+            self._init_options = init_options
+        if workspace is not _KEEP:
+            self._workspace = workspace
+        self.settings, problems = sources.load(self.env, self._init_options, self._workspace)
+        for problem in problems:
+            log.warning("settings: %s", problem)
+        self.ledger.prices = resolve.prices(self.settings)
+        self.ledger.budget_usd = self.settings.budget.session_usd
+        if self._service is not None:
+            self._service.client.retry = resolve.retry_policy(self.settings)
+            self._service.client.timeouts = resolve.timeouts(self.settings)
+        key = self.settings.api_key.get_secret_value() if self.settings.api_key else None
+        SECRETS.add([key, *(self.env.get(p.key_env or "") for p in PRESETS.values())])
+        SECRETS.add([self.env.get("KIMI_LSP_API_KEY")])
+        return problems
+
+    @property
+    def service(self) -> ModelService:
+        """The model service, created on first use inside the running loop."""
+        if self._service is None:
+            client = ModelClient(
+                timeouts=resolve.timeouts(self.settings),
+                retry=resolve.retry_policy(self.settings),
+                transport=self._transport,
+            )
+            self._service = ModelService(client, self.ledger)
+        return self._service
+
+    @property
+    def log_level(self) -> str:
+        """The effective log level."""
+        return self.log_level_override or self.settings.log_level
+
+    @property
+    def max_tokens(self) -> int:
+        """The output budget for command answers."""
+        return resolve.max_output_tokens(self.settings, self.env)
+
+    async def endpoint(self) -> Endpoint:
+        """The endpoint to call now (raises `NotConfigured` when settings are missing)."""
+        preset = resolve.choose_preset(self.settings, self.env)
+        simulator_url = None
+        if preset.name == "simulator" and not self.settings.base_url:
+            simulator_url = await self._ensure_simulator()
+        return resolve.resolve_endpoint(self.settings, self.env, simulator_url)
+
+    async def _ensure_simulator(self) -> str:
+        if self._simulator_lock is None:
+            self._simulator_lock = asyncio.Lock()
+        async with self._simulator_lock:
+            if self._simulator is None:
+                key = self.settings.api_key
+                simulator = Simulator(
+                    api_key=key.get_secret_value() if key else resolve.SIMULATOR_KEY
+                )
+                await simulator.start()
+                log.info("built-in simulator listening on %s", simulator.base_url)
+                self._simulator = simulator
+            return self._simulator.base_url
+
+    async def aclose(self) -> None:
+        """Close the HTTP client and stop the simulator."""
+        if self._service is not None:
+            await self._service.aclose()
+            self._service = None
+        if self._simulator is not None:
+            await self._simulator.stop()
+            self._simulator = None

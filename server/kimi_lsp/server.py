@@ -1,0 +1,58 @@
+"""create_server(): the language server, with its features registered in order.
+
+| feature module              | LSP surface                                          |
+|-----------------------------|------------------------------------------------------|
+| features/lifecycle.py       | initialize, initialized, didChangeConfiguration, shutdown |
+| features/commands.py        | workspace/executeCommand: kimi.explain, kimi.usage   |
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, cast
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from kimi_lsp import __version__
+from kimi_lsp.lsp.protocol import KimiProtocol
+from kimi_lsp.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class KimiLanguageServer(LanguageServer):
+    """The pygls server with the session's `Runtime` attached."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__("kimi-lsp", __version__, protocol_cls=KimiProtocol)
+        self.runtime = runtime
+        self.shown_problems: list[str] = []
+
+    @property
+    def kimi_protocol(self) -> KimiProtocol:
+        """The protocol, typed."""
+        return cast(KimiProtocol, self.protocol)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Out-of-band errors go to the log, not into popups the user cannot act on."""
+        log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        """A `window/showMessage` notification."""
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+
+def _features() -> list[Callable[[KimiLanguageServer], None]]:
+    from kimi_lsp.features import commands, lifecycle
+
+    return [lifecycle.register, commands.register]
+
+
+def create_server(runtime: Runtime | None = None) -> KimiLanguageServer:
+    """A new server; every feature module registers its handlers on it, in order."""
+    server = KimiLanguageServer(runtime or Runtime())
+    for register in _features():
+        register(server)
+    return server

@@ -1,0 +1,1 @@
+"""What the server does with the model, one module per task; no LSP types in here."""

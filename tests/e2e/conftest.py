@@ -1,0 +1,149 @@
+"""End-to-end fixtures: the real server as a subprocess (pytest-lsp) and the Kimi simulator
+in the test's event loop, talking over real HTTP on 127.0.0.1.
+
+`client` is parametrised over VS Code (UTF-16) and Neovim 0.11 (UTF-8) capabilities.
+Mark a test `@pytest.mark.kimi_settings({...})` to add `kimi` initializationOptions.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from kimi_lsp.simulator import Simulator
+
+SIM_KEY = "sk-e2e-simulator-key-0123456789"
+CLIENTS = {"vscode": "visual-studio-code", "neovim": "neovim@v0.11"}
+FAST_RETRIES = {"maxRetries": 3, "baseDelaySeconds": 0.01, "maxDelaySeconds": 0.05}
+
+
+def _server_env() -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("KIMI_LSP_", "EMPIRIOLABS_", "AIGATEWAY_"))
+    }
+    env["HOME"] = str(Path(__file__).parent / "no-home")  # no user config file
+    env.pop("XDG_CONFIG_HOME", None)
+    return env
+
+
+CONFIG = ClientServerConfig(
+    server_command=[sys.executable, "-m", "kimi_lsp", "--log-level", "debug"],
+    server_env=_server_env(),
+)
+
+
+@dataclass
+class Session:
+    """What a test needs besides the client."""
+
+    sim: Simulator
+    client_name: str
+    streams: list[Any] = field(default_factory=list)
+    registrations: list[str] = field(default_factory=list)
+    workspace: Path = Path("/tmp")
+
+    @property
+    def encoding(self) -> str:
+        return "utf-16" if self.client_name == "vscode" else "utf-8"
+
+
+def kimi_options(sim: Simulator, extra: dict[str, Any]) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "provider": "simulator",
+        "baseUrl": sim.base_url,
+        "apiKey": SIM_KEY,
+        "retry": FAST_RETRIES,
+    }
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(options.get(key), dict):
+            options[key] = {**options[key], **value}
+        else:
+            options[key] = value
+    return options
+
+
+@pytest_lsp.fixture(config=CONFIG, params=list(CLIENTS))
+async def client(
+    lsp_client: LanguageClient, request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[LanguageClient]:
+    marker = request.node.get_closest_marker("kimi_settings")
+    extra: dict[str, Any] = marker.args[0] if marker else {}
+    async with Simulator(api_key=SIM_KEY) as sim:
+        session = Session(sim=sim, client_name=request.param, workspace=tmp_path)
+
+        @lsp_client.feature("kimi/stream")
+        def on_stream(params: Any) -> None:
+            session.streams.append(params)
+
+        @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def on_register(params: types.RegistrationParams) -> None:
+            session.registrations.extend(r.method for r in params.registrations)
+
+        lsp_client.session = session  # type: ignore[attr-defined]
+        await lsp_client.initialize_session(
+            types.InitializeParams(
+                capabilities=client_capabilities(CLIENTS[request.param]),
+                root_uri=tmp_path.as_uri(),
+                workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
+                initialization_options={"kimi": kimi_options(sim, extra)},
+            )
+        )
+        yield lsp_client
+        await lsp_client.shutdown_session()
+
+
+def session_of(client: LanguageClient) -> Session:
+    """The test session attached to the client by the fixture."""
+    return client.session  # type: ignore[attr-defined, no-any-return]
+
+
+def open_doc(client: LanguageClient, name: str, text: str, language: str = "python") -> str:
+    """Open a document in the workspace and return its URI."""
+    session = session_of(client)
+    path = session.workspace / name
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id=language, version=1, text=text
+            )
+        )
+    )
+    return uri
+
+
+def position(text: str, offset: int, encoding: str) -> dict[str, int]:
+    """The LSP position of a code-point offset, in the client's units."""
+    before = text[:offset]
+    line = before.count("\n")
+    column = before[before.rfind("\n") + 1 :]
+    if encoding == "utf-8":
+        character = len(column.encode("utf-8"))
+    else:
+        character = len(column.encode("utf-16-le")) // 2
+    return {"line": line, "character": character}
+
+
+def range_of(text: str, needle: str, encoding: str) -> dict[str, Any]:
+    """The client range covering the first occurrence of `needle`."""
+    start = text.index(needle)
+    return {
+        "start": position(text, start, encoding),
+        "end": position(text, start + len(needle), encoding),
+    }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "kimi_settings(options): extra kimi initializationOptions")
