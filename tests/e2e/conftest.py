@@ -7,6 +7,7 @@ Mark a test `@pytest.mark.kimi_settings({...})` to add `kimi` initializationOpti
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -51,6 +52,7 @@ class Session:
     client_name: str
     streams: list[Any] = field(default_factory=list)
     registrations: list[str] = field(default_factory=list)
+    registered: asyncio.Event = field(default_factory=asyncio.Event)
     workspace: Path = Path("/tmp")
 
     @property
@@ -89,6 +91,7 @@ async def client(
         @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
         def on_register(params: types.RegistrationParams) -> None:
             session.registrations.extend(r.method for r in params.registrations)
+            session.registered.set()
 
         lsp_client.session = session  # type: ignore[attr-defined]
         await lsp_client.initialize_session(
