@@ -53,6 +53,12 @@ class Runtime:
         if workspace is not _KEEP:
             self._workspace = workspace
         self.settings, problems = sources.load(self.env, self._init_options, self._workspace)
+        preset = resolve.choose_preset(self.settings, self.env)
+        if self.settings.web_search and not preset.accepts_web_search:
+            problems.append(
+                f"kimi.webSearch works only with the empiriolabs provider, not {preset.name}; "
+                "it is ignored"
+            )
         for problem in problems:
             log.warning("settings: %s", problem)
         self.ledger.prices = resolve.prices(self.settings)

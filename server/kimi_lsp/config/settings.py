@@ -70,6 +70,29 @@ class ExplainSettings(_Section):
     """Larger selections are refused with a message instead of being sent."""
 
 
+class ToolSettings(_Section):
+    """The read-only tools the model may call (read_file, list_files, search_text)."""
+
+    enabled: bool = True
+    """Offer the tools at all."""
+    max_rounds: int = Field(default=8, ge=1, le=50)
+    """Tool rounds per request; then the model is told to answer with what it has."""
+    deny: list[str] = []
+    """More gitignore-style patterns no tool may read, added to the built-in deny list."""
+    max_output_chars: int = Field(default=120_000, ge=1_000, le=2_000_000)
+    """Total tool output per request; past it the model is told to answer."""
+    max_read_chars: int = Field(default=20_000, ge=500, le=1_000_000)
+    """Characters one read_file call returns at most (it says where it stopped)."""
+    max_file_bytes: int = Field(default=1_000_000, ge=1_000, le=50_000_000)
+    """Files larger than this are refused."""
+    max_files: int = Field(default=500, ge=1, le=100_000)
+    """Paths one list_files call returns at most."""
+    max_matches: int = Field(default=100, ge=1, le=10_000)
+    """Lines one search_text call returns at most."""
+    search_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    """Time one search_text call may take."""
+
+
 class Settings(_Section):
     """Everything under the `kimi` section."""
 
@@ -94,6 +117,10 @@ class Settings(_Section):
     """Prices by model id, overriding the built-in table."""
     explain: ExplainSettings = ExplainSettings()
     """The explain command."""
+    tools: ToolSettings = ToolSettings()
+    """The read-only workspace tools."""
+    web_search: bool = False
+    """Let the model search the web (EmpirioLabs only; $0.015 per invoked search)."""
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     """How much the server logs to stderr / the log file and `window/logMessage`."""
 

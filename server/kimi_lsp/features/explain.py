@@ -17,6 +17,7 @@ from kimi_lsp.lsp.arguments import one_object, optional_str, range_of, uri_of
 from kimi_lsp.lsp.cancellation import run_cancellable
 from kimi_lsp.lsp.documents import snapshot
 from kimi_lsp.lsp.progress import WorkDone
+from kimi_lsp.lsp.toolbox import make_toolbox
 from kimi_lsp.model.errors import ModelError
 from kimi_lsp.server import KimiLanguageServer
 from kimi_lsp.tasks.explain import explain, gather
@@ -54,6 +55,8 @@ async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
                 await ls.runtime.endpoint(),
                 data,
                 max_tokens=ls.runtime.max_tokens,
+                toolbox=make_toolbox(ls, ls.runtime.settings.tools),
+                web_search=ls.runtime.settings.web_search,
                 on_delta=stream.delta,
                 on_status=progress.report,
             )

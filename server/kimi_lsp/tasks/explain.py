@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from contextlib import aclosing
 from dataclasses import dataclass
 
 from kimi_lsp import prompts
+from kimi_lsp.agent.loop import Delta, Status, Toolbox, run_agent
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.errors import ModelError
 from kimi_lsp.model.service import ModelService
-from kimi_lsp.model.types import ChatRequest, Completed, ContentDelta, ReasoningDelta, Retrying
+from kimi_lsp.model.types import ChatRequest
 from kimi_lsp.text import LineIndex
 
 
@@ -70,20 +69,21 @@ def gather(
     )
 
 
-Status = Callable[[str], None]
-Delta = Callable[[str], Awaitable[None]]
-
-
 async def explain(
     service: ModelService,
     endpoint: Endpoint,
     data: ExplainInput,
     *,
     max_tokens: int,
+    toolbox: Toolbox | None,
+    web_search: bool,
     on_delta: Delta,
     on_status: Status,
 ) -> str:
-    """Stream the explanation; `on_delta` gets each piece of text, `on_status` the activity."""
+    """Stream the explanation (the model may read the workspace first); returns the markdown.
+
+    `on_delta` gets each piece of text, `on_status` what the model is doing.
+    """
     request = ChatRequest(
         messages=prompts.explain_messages(
             path=data.path,
@@ -91,19 +91,13 @@ async def explain(
             before=data.before,
             selection=data.selection,
             after=data.after,
+            tools=toolbox is not None,
         ),
         max_tokens=max_tokens,
+        extra={"tool_web_search": True} if web_search and endpoint.accepts_web_search else {},
     )
     on_status("thinking")
-    async with aclosing(service.stream(endpoint, request)) as events:
-        async for event in events:
-            if isinstance(event, ContentDelta):
-                on_status("writing")
-                await on_delta(event.text)
-            elif isinstance(event, ReasoningDelta):
-                on_status("thinking")
-            elif isinstance(event, Retrying):
-                on_status(f"retrying in {event.delay:.1f}s ({event.reason})")
-            elif isinstance(event, Completed):
-                return event.result.content
-    raise AssertionError("the model stream ended without a result")  # pragma: no cover
+    result = await run_agent(
+        service, endpoint, request, toolbox=toolbox, on_delta=on_delta, on_status=on_status
+    )
+    return result.content
