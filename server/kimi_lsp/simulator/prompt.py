@@ -50,6 +50,7 @@ class Prompt:
     path: str | None = None
     language: str | None = None
     tools: list[dict[str, Any]] = field(default_factory=list)
+    tool_choice: Any = None
 
 
 def message_text(content: Any) -> str:
@@ -109,7 +110,7 @@ def resolve_language(name: str | None, path: str | None, code: str) -> str:
 def read_prompt(body: dict[str, Any]) -> Prompt:
     """Build a :class:`Prompt` from a validated chat request body."""
     messages: list[dict[str, Any]] = body.get("messages", [])
-    prompt = Prompt(messages=messages, tools=body.get("tools") or [])
+    prompt = Prompt(messages, tools=body.get("tools") or [], tool_choice=body.get("tool_choice"))
     for message in reversed(messages):
         if message.get("role") == "user":
             prompt.text = message_text(message.get("content"))

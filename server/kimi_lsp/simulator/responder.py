@@ -3,7 +3,8 @@
 Answers come from a small registry of handlers, each a detector and an answer function
 over a :class:`~kimi_lsp.simulator.prompt.Prompt`. The first handler whose detector
 accepts the prompt answers; a generic fallback answers anything else. New tasks
-(refactor, completion, tool use) are added with :func:`register`.
+(refactor, completion) are added with :func:`register`. The explain handler reads an
+imported workspace module with the ``read_file`` tool first when the request offers it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .explain import explain_answer, is_explain
+from .explain import is_explain
 from .prompt import Prompt, read_prompt
 from .script import Turn
+from .tooluse import explain_with_tools
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class Handler:
     answer: Callable[[Prompt], Turn]
 
 
-HANDLERS: list[Handler] = [Handler("explain", is_explain, explain_answer)]
+HANDLERS: list[Handler] = [Handler("explain", is_explain, explain_with_tools)]
 """The registered handlers, tried in order."""
 
 
@@ -66,3 +68,24 @@ def default_turn(body: dict[str, Any]) -> Turn:
         if handler.detect(prompt):
             return handler.answer(prompt)
     return generic_answer(prompt)
+
+
+def can_call_tools(body: dict[str, Any]) -> bool:
+    """Whether the model may call tools: some are offered and ``tool_choice`` is not none."""
+    return bool(body.get("tools")) and body.get("tool_choice") != "none"
+
+
+def fit_scripted_turn(turn: Turn, body: dict[str, Any]) -> Turn:
+    """Drop the tool calls of a scripted turn when the request lets no tool be called.
+
+    The turn then answers with its content (the default responder's content if it has
+    none) and finishes with ``stop`` unless its budget runs out.
+    """
+    if turn.status != 200 or not turn.tool_calls or can_call_tools(body):
+        return turn
+    update: dict[str, Any] = {"tool_calls": []}
+    if turn.finish_reason == "tool_calls":
+        update["finish_reason"] = None
+    if not turn.content:
+        update["content"] = default_turn(body).content
+    return turn.model_copy(update=update)

@@ -63,7 +63,17 @@ class ToolCallSpec(BaseModel):
 
 
 class Turn(BaseModel):
-    """One scripted answer of the simulated model; every field is optional."""
+    """One scripted answer of the simulated model; every field is optional.
+
+    A real model cannot call tools the request does not offer: when the request has no
+    ``tools`` (or ``tool_choice`` is ``"none"``), ``tool_calls`` are dropped, the answer is
+    ``content`` (the default responder's content if empty) and an explicit
+    ``finish_reason="tool_calls"`` becomes the computed one (``stop``, or ``length``).
+
+    ``web_search_calls`` is the number of built-in web searches the model invoked; it is
+    reported as ``usage.web_search_calls`` only when the request enabled
+    ``tool_web_search`` (and is then added to a scripted ``usage`` lacking that key).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -85,6 +95,7 @@ class Turn(BaseModel):
     stall_after: int | None = Field(default=None, ge=0)
 
     usage: dict[str, Any] | None = None
+    web_search_calls: int = Field(default=0, ge=0)
     usage_in_choice: bool = False
     omit_done: bool = False
 

@@ -21,7 +21,7 @@ from .delivery import send_completion, stream_answer
 from .errors import ApiError, error_body
 from .http import Connection, HttpError, HttpRequest, read_request, send_json
 from .recording import RecordedRequest, Recorder
-from .responder import default_turn
+from .responder import default_turn, fit_scripted_turn
 from .script import Turn
 from .stream import ChunkFactory
 from .tokens import plan_turn, prompt_tokens
@@ -237,7 +237,7 @@ class Simulator:
         body = parse_body(request.body)
         params = validate_chat(body, self.models)
         if self._script:
-            turn = self._script.popleft()
+            turn = fit_scripted_turn(self._script.popleft(), params.body)
         else:
             turn = default_turn(params.body)
             if self.pace and not turn.chunk_delay:
@@ -248,7 +248,7 @@ class Simulator:
             )
         call_ids = [spec.id or self._next_call_id() for spec in turn.tool_calls]
         prompt = prompt_tokens(params.messages, params.tools)
-        plan = plan_turn(turn, call_ids, params.max_tokens, params.stop, prompt)
+        plan = plan_turn(turn, call_ids, params.max_tokens, params.stop, prompt, params.web_search)
         self._completion_counter += 1
         factory = ChunkFactory(
             f"chatcmpl-sim{self._completion_counter:08d}", int(time.time()), params.model

@@ -95,12 +95,14 @@ def plan_turn(
     max_tokens: int,
     stop: list[str],
     prompt: int,
+    web_search: bool = False,
 ) -> Plan:
     """Apply stop sequences and the output budget to ``turn``.
 
     Reasoning is generated first and counts toward ``max_tokens``: if it exhausts the
     budget the content is empty and the finish reason is ``length``. ``call_ids`` gives
-    the id of each tool call of the turn.
+    the id of each tool call of the turn. ``web_search`` tells whether the request enabled
+    ``tool_web_search``: only then are the turn's ``web_search_calls`` reported in usage.
     """
     budget = max_tokens
     reasoning, reasoning_used, cut = _cut(turn.reasoning, budget)
@@ -139,4 +141,6 @@ def plan_turn(
     }
     if turn.usage is not None:
         usage = dict(turn.usage)
+    if web_search and turn.web_search_calls:
+        usage.setdefault("web_search_calls", turn.web_search_calls)
     return Plan(reasoning, content, calls, finish, usage)

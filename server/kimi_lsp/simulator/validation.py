@@ -31,6 +31,7 @@ class ChatParams:
     max_tokens: int = DEFAULT_MAX_TOKENS
     stop: list[str] = field(default_factory=list)
     tools: list[dict[str, Any]] = field(default_factory=list)
+    web_search: bool = False
     body: dict[str, Any] = field(default_factory=dict)
 
 
@@ -81,6 +82,7 @@ def validate_chat(body: Any, models: Iterable[str]) -> ChatParams:
     params.max_tokens = _max_tokens(body)
     params.stop = _stop(body.get("stop"))
     params.tools = _tools(body.get("tools"))
+    params.web_search = _optional_bool(body, "tool_web_search")
     effort = body.get("reasoning_effort")
     if effort is not None and effort not in REASONING_EFFORTS:
         raise invalid(

@@ -11,6 +11,23 @@ KEY = "sk-test"
 MODEL = "kimi-k2-7-code"
 
 
+def tool(name: str, **properties: str) -> dict[str, Any]:
+    """Return an OpenAI function tool definition with string parameters."""
+    schema = {
+        "type": "object",
+        "properties": {key: {"type": kind} for key, kind in properties.items()},
+    }
+    return {"type": "function", "function": {"name": name, "parameters": schema}}
+
+
+WORKSPACE_TOOLS = [
+    tool("read_file", path="string", start_line="integer", end_line="integer"),
+    tool("list_files", path="string", pattern="string"),
+    tool("search_text", query="string", path="string", regex="boolean"),
+]
+"""The tools the language server offers on explain requests."""
+
+
 def chat_body(content: str = "Hello!", **extra: Any) -> dict[str, Any]:
     """Return a minimal valid chat request body with ``extra`` parameters."""
     body: dict[str, Any] = {"model": MODEL, "messages": [{"role": "user", "content": content}]}
@@ -78,3 +95,17 @@ def kinds(payloads: list[Any]) -> list[str]:
 def collapse(items: list[str]) -> list[str]:
     """Collapse runs of equal items: a,a,b -> a,b."""
     return [item for i, item in enumerate(items) if i == 0 or items[i - 1] != item]
+
+
+def tool_calls(payloads: list[Any]) -> dict[int, dict[str, str]]:
+    """Accumulate streamed tool-call fragments by index: id, name and joined arguments."""
+    calls: dict[int, dict[str, str]] = {}
+    for chunk in payloads:
+        if not isinstance(chunk, dict) or not chunk["choices"]:
+            continue
+        for fragment in chunk["choices"][0]["delta"].get("tool_calls") or []:
+            call = calls.setdefault(fragment["index"], {"id": "", "name": "", "arguments": ""})
+            call["id"] += fragment.get("id", "")
+            call["name"] += fragment.get("function", {}).get("name", "")
+            call["arguments"] += fragment.get("function", {}).get("arguments", "")
+    return calls

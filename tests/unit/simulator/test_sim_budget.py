@@ -6,7 +6,7 @@ import httpx
 
 from kimi_lsp.simulator import Simulator, ToolCallSpec, Turn
 
-from .helpers import chat_body, deltas, stream_chat
+from .helpers import WORKSPACE_TOOLS, chat_body, deltas, stream_chat
 
 REASONING = "r" * 400  # 100 tokens
 CONTENT = "c" * 200  # 50 tokens
@@ -67,7 +67,9 @@ async def test_tool_call_arguments_are_cut_by_the_budget(
     sim: Simulator, client: httpx.AsyncClient
 ) -> None:
     sim.script(Turn(reasoning="r" * 40, tool_calls=[ToolCallSpec(name="f", arguments="a" * 80)]))
-    body = (await client.post("/chat/completions", json=chat_body(max_tokens=15))).json()
+    body = (
+        await client.post("/chat/completions", json=chat_body(max_tokens=15, tools=WORKSPACE_TOOLS))
+    ).json()
     call = body["choices"][0]["message"]["tool_calls"][0]
     assert call["function"]["arguments"] == "a" * 20
     assert body["choices"][0]["finish_reason"] == "length"
@@ -87,7 +89,9 @@ async def test_stop_string_form_and_tool_calls_dropped(
     sim: Simulator, client: httpx.AsyncClient
 ) -> None:
     sim.script(Turn(content="abc END def", tool_calls=[ToolCallSpec(name="f")]))
-    body = (await client.post("/chat/completions", json=chat_body(stop="END"))).json()
+    body = (
+        await client.post("/chat/completions", json=chat_body(stop="END", tools=WORKSPACE_TOOLS))
+    ).json()
     choice = body["choices"][0]
     assert choice["message"]["content"] == "abc "
     assert "tool_calls" not in choice["message"]

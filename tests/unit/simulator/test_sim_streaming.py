@@ -8,7 +8,7 @@ import httpx
 
 from kimi_lsp.simulator import Simulator, ToolCallSpec, Turn
 
-from .helpers import MODEL, chat_body, collapse, deltas, kinds, stream_chat
+from .helpers import MODEL, WORKSPACE_TOOLS, chat_body, collapse, deltas, kinds, stream_chat
 
 REASONING = "The user greets me. I should answer politely and briefly."
 CONTENT = "Hello! How can I help you with your code today? ✨ Größe"
@@ -55,7 +55,7 @@ async def test_tool_call_fragments(sim: Simulator, client: httpx.AsyncClient) ->
             chunk_chars=6,
         )
     )
-    payloads = await stream_chat(client, chat_body())
+    payloads = await stream_chat(client, chat_body(tools=WORKSPACE_TOOLS))
     assert collapse(kinds(payloads)) == ["role", "reasoning", "tool", "finish", "done"]
     fragments = [
         c["choices"][0]["delta"]["tool_calls"]
@@ -90,7 +90,7 @@ async def test_parallel_tool_calls_and_invalid_arguments(
             ],
         )
     )
-    payloads = await stream_chat(client, chat_body())
+    payloads = await stream_chat(client, chat_body(tools=WORKSPACE_TOOLS))
     calls: dict[int, dict[str, str]] = {}
     for chunk in payloads[:-1]:
         for fragment in chunk["choices"][0]["delta"].get("tool_calls") or []:
@@ -145,7 +145,7 @@ async def test_non_streaming_shape(sim: Simulator, client: httpx.AsyncClient) ->
             tool_calls=[ToolCallSpec(name="get_weather", arguments='{"city":"Tokyo"}')],
         )
     )
-    response = await client.post("/chat/completions", json=chat_body())
+    response = await client.post("/chat/completions", json=chat_body(tools=WORKSPACE_TOOLS))
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     body = response.json()
@@ -174,8 +174,8 @@ async def test_non_streaming_shape(sim: Simulator, client: httpx.AsyncClient) ->
 
 async def test_call_ids_are_unique_across_turns(sim: Simulator, client: httpx.AsyncClient) -> None:
     sim.script(Turn(tool_calls=[ToolCallSpec(name="f")]), Turn(tool_calls=[ToolCallSpec(name="g")]))
-    first = (await client.post("/chat/completions", json=chat_body())).json()
-    second = (await client.post("/chat/completions", json=chat_body())).json()
+    first = (await client.post("/chat/completions", json=chat_body(tools=WORKSPACE_TOOLS))).json()
+    second = (await client.post("/chat/completions", json=chat_body(tools=WORKSPACE_TOOLS))).json()
     ids = [b["choices"][0]["message"]["tool_calls"][0]["id"] for b in (first, second)]
     assert ids == ["call_1", "call_2"]
 
