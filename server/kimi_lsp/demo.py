@@ -19,7 +19,7 @@ from pygls.lsp.client import LanguageClient
 
 from kimi_lsp.config.resolve import choose_preset
 from kimi_lsp.config.sources import load
-from kimi_lsp.demo_sample import EXPLAIN_LINES, SAMPLE, SAMPLE_PATH
+from kimi_lsp.demo_sample import EXPLAIN_LINES, OTHER_FILES, SAMPLE, SAMPLE_PATH
 from kimi_lsp.simulator import Simulator
 
 _KEY_VARS = ("KIMI_LSP_API_KEY", "EMPIRIOLABS_API_KEY", "AIGATEWAY_API_KEY")
@@ -64,6 +64,8 @@ async def _demo(force_simulator: bool) -> int:
 async def _session(folder: Path, env: dict[str, str]) -> int:
     sample = folder / SAMPLE_PATH
     sample.write_text(SAMPLE, encoding="utf-8")
+    for name, text in OTHER_FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
     progress: list[str] = []
     client = _client(progress)
     await client.start_io(sys.executable, "-m", "kimi_lsp", env=env)
@@ -137,6 +139,8 @@ def _client(progress: list[str]) -> LanguageClient:
         )
         if message and (not progress or progress[-1] != message):
             progress.append(f"{kind}: {message}" if kind == "end" else message)
+            if message.startswith(("reading ", "listing ", "searching ")):
+                _say(f"[the model is {message}]")
 
     @client.feature(types.WINDOW_SHOW_MESSAGE)
     def on_message(params: types.ShowMessageParams) -> None:

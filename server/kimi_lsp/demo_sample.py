@@ -7,6 +7,8 @@ SAMPLE = '''\
 
 from dataclasses import dataclass
 
+from pricing import bulk_discount
+
 
 @dataclass
 class Item:
@@ -27,8 +29,30 @@ def restock(items: list[Item], minimum: int = 5) -> list[str]:
 
 
 def total_value(items: list[Item]) -> float:
-    return sum(item.quantity * item.unit_price for item in items)
+    total = 0.0
+    for item in items:
+        price = item.quantity * item.unit_price
+        total += price * (1 - bulk_discount(item.quantity))
+    return round(total, 2)
 '''
 
-EXPLAIN_LINES = (12, 21)
-"""The selection the demo explains: `restock`, 0-based lines, end exclusive."""
+OTHER_FILES = {
+    "pricing.py": '''\
+"""Pricing rules shared by the inventory."""
+
+
+def bulk_discount(quantity: int) -> float:
+    """10% off from 100 units, 5% from 20, nothing below."""
+    if quantity >= 100:
+        return 0.10
+    if quantity >= 20:
+        return 0.05
+    return 0.0
+''',
+    ".env": "INVENTORY_API_TOKEN=never-shown-to-the-model\n",
+}
+"""Files beside the sample: the model may read pricing.py, never .env."""
+
+_LINES = SAMPLE.splitlines()
+EXPLAIN_LINES = (_LINES.index("def total_value(items: list[Item]) -> float:"), len(_LINES))
+"""The selection the demo explains: `total_value`, 0-based lines, end exclusive."""
