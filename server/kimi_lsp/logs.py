@@ -14,6 +14,10 @@ from collections.abc import Callable, Iterable
 from kimi_lsp.model.errors import redact
 
 _AUTH_HEADER = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?bearer\s+)[^\s'\",}]+")
+_KEY_FIELD = re.compile(
+    r"(?i)((?:api_?key|apikey|secret|token|password)['\"]?\s*[:=]\s*(?:SecretStr\()?['\"]?)"
+    r"(?!\*)[^\s'\",})]+"
+)
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -43,6 +47,7 @@ class SecretFilter(logging.Filter):
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """`text` without secrets or bearer tokens."""
     text = _AUTH_HEADER.sub(lambda m: m.group(1) + "***", text)
+    text = _KEY_FIELD.sub(lambda m: m.group(1) + "***", text)
     return redact(text, tuple(sorted(secrets, key=len, reverse=True)))
 
 
@@ -58,6 +63,7 @@ def configure(level: str = "info", log_file: str | None = None) -> None:
         else logging.StreamHandler(sys.stderr)
     )
     handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(ExpectedErrors())
     handler.addFilter(SECRETS)
     root = logging.getLogger()
     for old in list(root.handlers):
@@ -67,11 +73,28 @@ def configure(level: str = "info", log_file: str | None = None) -> None:
 
 
 def set_level(level: str) -> None:
-    """Change the level of kimi-lsp's own loggers (pygls stays at warnings)."""
+    """Change the level of kimi-lsp's own loggers.
+
+    pygls stays at warnings whatever the level: at info it logs every message it sends
+    and receives, settings included. Use `lsp-devtools` to watch the protocol.
+    """
     logging.getLogger().setLevel(logging.WARNING)
     logging.getLogger("kimi_lsp").setLevel(level.upper())
-    logging.getLogger("pygls").setLevel(logging.WARNING if level != "debug" else logging.INFO)
+    logging.getLogger("pygls").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+EXPECTED_CODES = {-32602, -32800, -32803}
+"""InvalidParams, RequestCancelled, RequestFailed: answers, not server faults."""
+
+
+class ExpectedErrors(logging.Filter):
+    """Drops pygls's tracebacks for errors that are answers to the user, not bugs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        code = getattr(error, "code", None)
+        return not (record.name.startswith("pygls") and code in EXPECTED_CODES)
 
 
 class ClientLogHandler(logging.Handler):

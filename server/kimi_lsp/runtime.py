@@ -53,7 +53,17 @@ class Runtime:
         if workspace is not _KEEP:
             self._workspace = workspace
         self.settings, problems = sources.load(self.env, self._init_options, self._workspace)
+        self.ledger.prices = resolve.prices(self.settings)
+        self.ledger.budget_usd = self.settings.budget.session_usd
         preset = resolve.choose_preset(self.settings, self.env)
+        if warning := resolve.mismatch(self.settings, self.env):
+            problems.append(warning)
+        model = self.settings.model or preset.model
+        if self.settings.budget.session_usd is not None and model not in self.ledger.prices:
+            problems.append(
+                f"kimi.budget.sessionUsd cannot be enforced: model {model} has no price; "
+                "add it to kimi.prices"
+            )
         if self.settings.web_search and not preset.accepts_web_search:
             problems.append(
                 f"kimi.webSearch works only with the empiriolabs provider, not {preset.name}; "
@@ -61,13 +71,12 @@ class Runtime:
             )
         for problem in problems:
             log.warning("settings: %s", problem)
-        self.ledger.prices = resolve.prices(self.settings)
-        self.ledger.budget_usd = self.settings.budget.session_usd
         if self._service is not None:
             self._service.client.retry = resolve.retry_policy(self.settings)
             self._service.client.timeouts = resolve.timeouts(self.settings)
-        key = self.settings.api_key.get_secret_value() if self.settings.api_key else None
-        SECRETS.add([key, *(self.env.get(p.key_env or "") for p in PRESETS.values())])
+        keys = (self.settings.api_key, self.settings.file_api_key)
+        SECRETS.add([k.get_secret_value() for k in keys if k is not None])
+        SECRETS.add([self.env.get(p.key_env or "") for p in PRESETS.values()])
         SECRETS.add([self.env.get("KIMI_LSP_API_KEY")])
         return problems
 

@@ -16,6 +16,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from kimi_lsp import __version__
+from kimi_lsp.logs import EXPECTED_CODES
 from kimi_lsp.lsp.protocol import KimiProtocol
 from kimi_lsp.runtime import Runtime
 
@@ -36,7 +37,11 @@ class KimiLanguageServer(LanguageServer):
         return cast(KimiProtocol, self.protocol)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Out-of-band errors go to the log, not into popups the user cannot act on."""
+        """Errors go to the log, not into popups the user cannot act on. Errors that are
+        answers (bad arguments, cancellations, failed model calls) are not faults."""
+        if getattr(error, "code", None) in EXPECTED_CODES:
+            log.debug("answered with an error: %s", error)
+            return
         log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:

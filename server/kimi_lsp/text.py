@@ -14,6 +14,14 @@ Encoding = Literal["utf-8", "utf-16", "utf-32"]
 _EOL = re.compile(r"\r\n|\r|\n")
 
 
+def encoding_name(value: object) -> str:
+    """ "utf-8", "utf-16" or "utf-32" from a negotiated encoding (enum or string)."""
+    name = str(getattr(value, "value", value) or "utf-16").lower()
+    if name not in ("utf-8", "utf-16", "utf-32"):
+        raise ValueError(f"unknown position encoding {value!r}")
+    return name
+
+
 class PositionError(ValueError):
     """A position that is not in the document."""
 
@@ -67,6 +75,14 @@ class LineIndex:
                 f"line {line} is past the end of the document ({len(self.starts)} lines)"
             )
         return self.starts[line] + _code_points(self.line_text(line), character, encoding)
+
+    def clamped_offset(self, position: object, encoding: Encoding) -> int:
+        """Offset of an LSP `Position`, clamping lines past the end to the end of the text."""
+        line = getattr(position, "line", 0)
+        character = getattr(position, "character", 0)
+        if line >= len(self.starts):
+            return len(self.text)
+        return self.offset(max(line, 0), max(character, 0), encoding)
 
     def position(self, offset: int, encoding: Encoding) -> tuple[int, int]:
         """Client position (line, character) of an offset."""

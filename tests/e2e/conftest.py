@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from kimi_lsp.simulator import Simulator
 
-SIM_KEY = "sk-e2e-simulator-key-0123456789"
+SIM_KEY = "kimiE2eKey7Q2v9XmZp4Lw8R"
+"""Not shaped like `sk-...`, so only real redaction (not the generic pattern) hides it."""
 CLIENTS = {"vscode": "visual-studio-code", "neovim": "neovim@v0.11"}
 FAST_RETRIES = {"maxRetries": 3, "baseDelaySeconds": 0.01, "maxDelaySeconds": 0.05}
 
@@ -38,8 +40,19 @@ def _server_env() -> dict[str, str]:
     return env
 
 
+LOG_FILE = Path(tempfile.mkdtemp(prefix="kimi-e2e-")) / "server.log"
+"""Every server in the run logs here, at debug level, so tests can scan it for secrets."""
+
 CONFIG = ClientServerConfig(
-    server_command=[sys.executable, "-m", "kimi_lsp", "--log-level", "debug"],
+    server_command=[
+        sys.executable,
+        "-m",
+        "kimi_lsp",
+        "--log-level",
+        "debug",
+        "--log-file",
+        str(LOG_FILE),
+    ],
     server_env=_server_env(),
 )
 
@@ -53,6 +66,7 @@ class Session:
     streams: list[Any] = field(default_factory=list)
     registrations: list[str] = field(default_factory=list)
     registered: asyncio.Event = field(default_factory=asyncio.Event)
+    shut_down: bool = False
     workspace: Path = Path("/tmp")
 
     @property
@@ -103,7 +117,12 @@ async def client(
             )
         )
         yield lsp_client
-        await lsp_client.shutdown_session()
+        if session.shut_down:  # the test sent `shutdown` itself
+            lsp_client.exit(None)
+            if lsp_client._server:
+                await lsp_client._server.wait()
+        else:
+            await lsp_client.shutdown_session()
 
 
 def session_of(client: LanguageClient) -> Session:

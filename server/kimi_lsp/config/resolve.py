@@ -33,12 +33,24 @@ def choose_preset(settings: Settings, env: Mapping[str, str]) -> Preset:
     return PRESETS["aigateway"]
 
 
-def key_hint(preset: Preset) -> str:
+def key_hint(preset: Preset, own_host: bool = True) -> str:
     """Where the user puts the key for this provider."""
     where = "the KIMI_LSP_API_KEY environment variable or the kimi.apiKey setting"
-    if preset.key_env:
+    if preset.key_env and own_host:
         return f"set {preset.key_env} (or {where})"
     return f"set {where}"
+
+
+def mismatch(settings: Settings, env: Mapping[str, str]) -> str | None:
+    """A warning when a named provider is pointed at another host (its key is then not sent)."""
+    preset = choose_preset(settings, env)
+    if preset.base_url and settings.base_url and settings.base_url != preset.base_url:
+        return (
+            f"kimi.provider is {preset.name} but kimi.baseUrl is {settings.base_url}; "
+            f"{preset.key_env} is not sent to another host, so set KIMI_LSP_API_KEY or "
+            "kimi.apiKey for it (or remove kimi.baseUrl)"
+        )
+    return None
 
 
 def resolve_endpoint(
@@ -62,8 +74,11 @@ def resolve_endpoint(
             f"The {preset.name} provider needs a model id: set KIMI_LSP_MODEL or kimi.model."
         )
     key = settings.api_key
-    if key is None and preset.key_env and env.get(preset.key_env):
+    own_host = preset.base_url is None or base_url.rstrip("/") == preset.base_url
+    if key is None and preset.key_env and env.get(preset.key_env) and own_host:
         key = SecretStr(env[preset.key_env])
+    if key is None:
+        key = settings.file_api_key
     if key is None and preset.name == "simulator":
         key = SecretStr(SIMULATOR_KEY)
     return Endpoint(
@@ -71,7 +86,7 @@ def resolve_endpoint(
         base_url=base_url,
         model=model,
         api_key=key,
-        key_hint=key_hint(preset),
+        key_hint=key_hint(preset, own_host),
         accepts_reasoning_effort=preset.accepts_reasoning_effort,
         accepts_web_search=preset.accepts_web_search,
     )

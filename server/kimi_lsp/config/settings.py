@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator
 from pydantic.alias_generators import to_camel
 
 ProviderName = Literal["empiriolabs", "aigateway", "openai-compatible", "simulator"]
@@ -124,6 +125,14 @@ class Settings(_Section):
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     """How much the server logs to stderr / the log file and `window/logMessage`."""
 
+    _file_api_key: SecretStr | None = PrivateAttr(default=None)
+    """`apiKey` from the config file: it yields to the provider's key variable."""
+
+    @property
+    def file_api_key(self) -> SecretStr | None:
+        """The key written in the config file, if any."""
+        return self._file_api_key
+
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -131,4 +140,11 @@ class Settings(_Section):
             return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        try:
+            url = httpx.URL(value)
+            port = url.port
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise ValueError(f"is not a valid URL ({exc})") from None
+        if not url.host or (port is not None and not 0 < port < 65536):
+            raise ValueError("needs a host (and a port from 1 to 65535)")
         return value.rstrip("/")

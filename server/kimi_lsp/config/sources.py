@@ -4,6 +4,10 @@ Later layers override earlier ones: preset defaults (in `Settings`), the user co
 (`~/.config/kimi-lsp/config.toml`), environment variables, `initializationOptions`, and the
 client's `workspace/configuration` section `kimi`. Invalid values are reported by name and
 dropped, so the server keeps running on the defaults for those keys only.
+
+The key is the exception: a key written in the config file yields to the provider's own
+variable (`EMPIRIOLABS_API_KEY`, ...), so that exporting a fresh key always works. It is
+kept apart (`Settings.file_api_key`) and applied by `resolve.py`.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from pydantic.alias_generators import to_camel
 
 from kimi_lsp.config.settings import Settings
@@ -146,6 +150,7 @@ def load(
     path = config_file_path(env)
     from_file, problems = file_layer(path)
     layers: list[Layer] = []
+    file_key = from_file.pop("apiKey", None)
     for layer, source in (
         (from_file, str(path)),
         (env_layer(env), "the environment"),
@@ -155,4 +160,9 @@ def load(
         cleaned, found = clean(layer, source)
         layers.append(cleaned)
         problems.extend(found)
-    return Settings.model_validate(merge(*layers)), problems
+    settings = Settings.model_validate(merge(*layers))
+    if isinstance(file_key, str) and file_key:
+        settings._file_api_key = SecretStr(file_key)
+    elif file_key is not None:
+        problems.append(f"kimi.apiKey (from {path}) must be a string; it is ignored")
+    return settings, problems

@@ -7,14 +7,12 @@ button) closes the model stream at once.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from kimi_lsp.features.errors import request_failed
+from kimi_lsp.features.model_command import run_model_command
 from kimi_lsp.features.streaming import StreamNotifier
-from kimi_lsp.features.usage import cost_line
 from kimi_lsp.lsp.arguments import one_object, optional_str, range_of, uri_of
-from kimi_lsp.lsp.cancellation import run_cancellable
 from kimi_lsp.lsp.documents import snapshot
 from kimi_lsp.lsp.progress import WorkDone
 from kimi_lsp.lsp.toolbox import make_toolbox
@@ -46,30 +44,17 @@ async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
     except ModelError as error:
         raise request_failed(error) from None
 
-    async def work() -> dict[str, Any]:
-        progress = WorkDone(ls, "Kimi: explain")
-        await progress.begin("thinking", cancel=asyncio.current_task())
-        try:
-            markdown = await explain(
-                ls.runtime.service,
-                await ls.runtime.endpoint(),
-                data,
-                max_tokens=ls.runtime.max_tokens,
-                toolbox=make_toolbox(ls, ls.runtime.settings.tools),
-                web_search=ls.runtime.settings.web_search,
-                on_delta=stream.delta,
-                on_status=progress.report,
-            )
-        except ModelError as error:
-            stream.done(error=error.message)
-            progress.end(f"failed: {error.message}")
-            raise request_failed(error) from None
-        except asyncio.CancelledError:
-            stream.done(error="cancelled")
-            progress.end("cancelled")
-            raise
-        stream.done()
-        progress.end(f"done · {cost_line(ls)}")
+    async def body(stream: StreamNotifier, progress: WorkDone) -> dict[str, Any]:
+        markdown = await explain(
+            ls.runtime.service,
+            await ls.runtime.endpoint(),
+            data,
+            max_tokens=ls.runtime.max_tokens,
+            toolbox=make_toolbox(ls, ls.runtime.settings.tools),
+            web_search=ls.runtime.settings.web_search,
+            on_delta=stream.delta,
+            on_status=progress.report,
+        )
         return {"markdown": markdown, "streamId": stream.id}
 
-    return await run_cancellable(ls.kimi_protocol, work, "Kimi: explain")
+    return await run_model_command(ls, title="Kimi: explain", stream=stream, body=body)

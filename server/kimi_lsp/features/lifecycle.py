@@ -14,6 +14,7 @@ from lsprotocol import types
 
 from kimi_lsp.logs import ClientLogHandler, set_level
 from kimi_lsp.server import KimiLanguageServer
+from kimi_lsp.text import encoding_name
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,8 @@ def register(server: KimiLanguageServer) -> None:
         _attach_client_log(ls)
         _show_problems(ls, problems)
         client = params.client_info.name if params.client_info else "unknown client"
-        log.info("kimi-lsp initialized for %s (%s)", client, ls.workspace.position_encoding)
+        encoding = encoding_name(ls.workspace.position_encoding)
+        log.info("kimi-lsp initialized for %s (positions in %s)", client, encoding)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: KimiLanguageServer, params: types.InitializedParams) -> None:
@@ -54,6 +56,7 @@ def register(server: KimiLanguageServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: KimiLanguageServer, params: Any) -> None:
+        await ls.kimi_protocol.cancel_commands()
         await ls.runtime.aclose()
 
 
@@ -68,7 +71,8 @@ async def _pull_settings(ls: KimiLanguageServer, pushed: object) -> None:
             )
             workspace = answer[0] if answer else None
         except Exception as exc:
-            log.info("workspace/configuration failed: %s", exc)
+            log.warning("workspace/configuration failed, keeping the settings: %s", exc)
+            return
     elif pushed is None:
         return
     problems = ls.runtime.reload(workspace=workspace)

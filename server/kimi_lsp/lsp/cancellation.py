@@ -24,6 +24,9 @@ async def run_cancellable(protocol: KimiProtocol, work: Callable[[], Awaitable[T
     msg_id = protocol.msg_id
     if msg_id is not None:
         protocol.command_tasks[msg_id] = inner
+    runner = asyncio.current_task()
+    if runner is not None:
+        protocol.command_runners.add(runner)
     try:
         return await inner
     except asyncio.CancelledError:
@@ -34,5 +37,7 @@ async def run_cancellable(protocol: KimiProtocol, work: Callable[[], Awaitable[T
     finally:
         if msg_id is not None:
             protocol.command_tasks.pop(msg_id, None)
+        if runner is not None:
+            protocol.command_runners.discard(runner)
         if not inner.done():
             inner.cancel()

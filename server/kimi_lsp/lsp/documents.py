@@ -11,7 +11,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from kimi_lsp.text import Encoding, LineIndex, PositionError
+from kimi_lsp.text import Encoding, LineIndex, PositionError, encoding_name
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def snapshot(ls: LanguageServer, uri: str) -> DocumentSnapshot:
         text=text,
         language=document.language_id or _language_from_name(uri),
         path=display_path(ls, uri),
-        encoding=cast(Encoding, str(ls.workspace.position_encoding or "utf-16")),
+        encoding=cast(Encoding, encoding_name(ls.workspace.position_encoding)),
         index=LineIndex(text),
     )
 

@@ -1,17 +1,31 @@
-"""pygls protocol with two fixes every command needs.
+"""pygls protocol with the fixes every kimi-lsp command relies on.
 
 1. `$/cancelRequest` reaches `workspace/executeCommand` handlers: pygls runs a command as
    a separate task that the cancel never reaches, so commands register their task here.
 2. pygls#621: a reply to a server->client request whose waiter was cancelled must not turn
    into an "Error in server" popup.
+3. `shutdown` while commands run: pygls cancels pending futures while iterating the dict
+   that cancelling changes; here the commands are cancelled first and the loop iterates a
+   copy, so every request still gets its one answer.
+4. `didChange` is applied with LSP line breaks (`\\n`, `\\r\\n`, `\\r` only). pygls splits
+   with `str.splitlines`, which also breaks at form feeds and U+2028, and so corrupts
+   documents containing them. A change for a document that is not open is ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import logging
+from collections.abc import Generator
+from typing import Any, cast
 
+from lsprotocol import types
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+from kimi_lsp.text import Encoding, LineIndex, encoding_name
+
+log = logging.getLogger(__name__)
 
 MsgId = int | str
 
@@ -22,6 +36,9 @@ class KimiProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.command_tasks: dict[MsgId, asyncio.Task[Any]] = {}
+        """The work of each running command, by the client's request id."""
+        self.command_runners: set[asyncio.Task[Any]] = set()
+        """The tasks that answer those requests."""
 
     def _handle_cancel_notification(self, msg_id: MsgId) -> None:
         task = self.command_tasks.pop(msg_id, None)
@@ -35,3 +52,49 @@ class KimiProtocol(LanguageServerProtocol):
             self._request_futures.pop(msg_id, None)
             return
         super()._handle_response(msg_id, result, error)
+
+    async def cancel_commands(self) -> None:
+        """Cancel every running command and wait until each has answered."""
+        for task in list(self.command_tasks.values()):
+            task.cancel()
+        runners = [t for t in self.command_runners if t is not asyncio.current_task()]
+        if runners:
+            await asyncio.wait(runners)
+
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
+        """As pygls's, but iterating over a copy of the pending requests."""
+        if (user_handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield user_handler, args, None
+        current_id = self.msg_id
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current_id and not future.done():
+                future.cancel()
+        self._shutdown = True
+        return None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """Apply the changes with LSP line breaks, in the negotiated position encoding."""
+        uri = params.text_document.uri
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            log.warning("didChange for %s, which is not open: ignored", uri)
+            return None
+        encoding = cast(Encoding, encoding_name(self.workspace.position_encoding))
+        text = document.source
+        for change in params.content_changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                index = LineIndex(text)
+                start = index.clamped_offset(change.range.start, encoding)
+                end = index.clamped_offset(change.range.end, encoding)
+                text = text[:start] + change.text + text[max(start, end) :]
+            else:
+                text = change.text
+        document._source = text
+        document.version = params.text_document.version
+        if (user_handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield user_handler, (params,), None
+        return None

@@ -92,7 +92,11 @@ class TurnAccumulator:
     def _add_fragment(self, fragment: JsonDict) -> ToolCallStarted | None:
         index = fragment.get("index")
         if not isinstance(index, int):
-            index = len(self._calls)
+            # No index: a fragment with a new id starts a call, anything else continues the last.
+            known = {c.id for c in self._calls.values()}
+            new_id = fragment.get("id")
+            starts = not self._calls or (isinstance(new_id, str) and new_id not in known)
+            index = len(self._calls) if starts else max(self._calls)
         call = self._calls.setdefault(index, _PartialCall())
         had_name = bool(call.name)
         if isinstance(call_id := fragment.get("id"), str) and call_id and not call.id:

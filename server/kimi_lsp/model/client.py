@@ -9,17 +9,19 @@ cancelling the consuming task closes the HTTP stream at once.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import aclosing
 
 import httpx
 
 from kimi_lsp.model.accumulate import TurnAccumulator
+from kimi_lsp.model.decode import decode_response
 from kimi_lsp.model.endpoint import Endpoint, Timeouts
 from kimi_lsp.model.errors import (
     ApiKeyMissing,
+    BadRequest,
     ConnectionFailed,
     ContentFiltered,
     ModelError,
@@ -27,9 +29,8 @@ from kimi_lsp.model.errors import (
     StreamCutOff,
     redact,
 )
-from kimi_lsp.model.http_errors import error_detail, error_from_response
+from kimi_lsp.model.http_errors import error_from_response
 from kimi_lsp.model.retry import RetryPolicy, retry_delay
-from kimi_lsp.model.sse import SseDecoder
 from kimi_lsp.model.types import ChatRequest, Completed, JsonDict, Retrying, StreamEvent, TurnResult
 
 log = logging.getLogger(__name__)
@@ -90,8 +91,7 @@ class ModelClient:
         self, endpoint: Endpoint, request: ChatRequest
     ) -> AsyncGenerator[StreamEvent, None]:
         """Stream one assistant turn. Raises `ModelError` when it fails for good."""
-        if endpoint.api_key is None or not endpoint.api_key.get_secret_value():
-            raise ApiKeyMissing(f"No API key is set for {endpoint.provider}: {endpoint.key_hint}.")
+        require_key(endpoint)
         body = build_body(endpoint, request)
         policy, t = self.retry, self.timeouts
         timeout = httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.connect)
@@ -99,8 +99,9 @@ class ModelClient:
         while True:
             acc = TurnAccumulator(endpoint.model)
             try:
-                async for event in self._attempt(endpoint, body, acc, timeout):
-                    yield event
+                async with aclosing(self._attempt(endpoint, body, acc, timeout)) as events:
+                    async for event in events:
+                        yield event
                 yield Completed(_finished(acc, request))
                 return
             except ModelError as error:
@@ -126,57 +127,38 @@ class ModelClient:
             async with self._http.stream(
                 "POST", endpoint.chat_url, json=body, headers=headers, timeout=timeout
             ) as response:
+                if 300 <= response.status_code < 400:
+                    raise BadRequest(
+                        f"{endpoint.base_url} redirects (HTTP {response.status_code}) to "
+                        f"{response.headers.get('location', 'elsewhere')}; set kimi.baseUrl to "
+                        "the final address (https?).",
+                        status=response.status_code,
+                    )
                 if response.status_code >= 400:
                     data = await response.aread()
                     raise error_from_response(
                         response.status_code, data, response.headers.get("retry-after"), endpoint
                     )
-                async for event in _decode(response, acc, endpoint):
-                    yield event
+                async with aclosing(decode_response(response, acc, endpoint)) as events:
+                    async for event in events:
+                        yield event
         except httpx.TimeoutException as exc:
             raise ConnectionFailed(_network_message(endpoint, exc, "timed out")) from None
         except httpx.TransportError as exc:
             raise ConnectionFailed(_network_message(endpoint, exc, "failed")) from None
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise BadRequest(
+                f"kimi.baseUrl {endpoint.base_url!r} is not a usable URL: "
+                f"{redact(str(exc), endpoint.secrets())}"
+            ) from None
+        except (httpx.HTTPError, OSError) as exc:
+            raise ConnectionFailed(_network_message(endpoint, exc, "failed")) from None
 
 
-async def _decode(
-    response: httpx.Response, acc: TurnAccumulator, endpoint: Endpoint
-) -> AsyncGenerator[StreamEvent, None]:
-    decoder = SseDecoder()
-    async for chunk in response.aiter_bytes():
-        for event in decoder.feed(chunk):
-            if event.data.strip() == "[DONE]":
-                return
-            for out in acc.add(_chunk_json(event.data, endpoint)):
-                yield out
-    for event in decoder.close():
-        if event.data.strip() == "[DONE]":
-            return
-        for out in acc.add(_chunk_json(event.data, endpoint)):
-            yield out
-    if acc.finish_reason is None:
-        raise StreamCutOff(
-            f"The stream from {endpoint.provider} ended before the answer was complete "
-            "(no finish_reason and no [DONE])."
-        )
-
-
-def _chunk_json(data: str, endpoint: Endpoint) -> JsonDict:
-    try:
-        chunk = json.loads(data)
-    except ValueError:
-        raise StreamCutOff(
-            f"{endpoint.provider} sent a malformed stream event: "
-            f"{redact(data[:120], endpoint.secrets())!r}"
-        ) from None
-    if not isinstance(chunk, dict):
-        raise StreamCutOff(f"{endpoint.provider} sent a stream event that is not an object.")
-    if "error" in chunk:
-        status = chunk["error"].get("code") if isinstance(chunk["error"], dict) else None
-        raise error_from_response(
-            status if isinstance(status, int) else 500, data.encode(), None, endpoint
-        )
-    return chunk
+def require_key(endpoint: Endpoint) -> None:
+    """Raise `ApiKeyMissing`, naming where to set it, when the endpoint has no key."""
+    if endpoint.api_key is None or not endpoint.api_key.get_secret_value():
+        raise ApiKeyMissing(f"No API key is set for {endpoint.provider}: {endpoint.key_hint}.")
 
 
 def _finished(acc: TurnAccumulator, request: ChatRequest) -> TurnResult:
@@ -209,4 +191,4 @@ def _network_message(endpoint: Endpoint, exc: Exception, what: str) -> str:
     return f"The connection to {endpoint.provider} ({endpoint.base_url}) {what}: {detail}"
 
 
-__all__ = ["ModelClient", "build_body", "error_detail"]
+__all__ = ["ModelClient", "build_body", "require_key"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 
-from kimi_lsp.model.client import ModelClient
+from kimi_lsp.model.client import ModelClient, require_key
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.errors import ModelError
 from kimi_lsp.model.ledger import UsageLedger
@@ -24,6 +24,7 @@ class ModelService:
     ) -> AsyncGenerator[StreamEvent, None]:
         """Stream one turn; every request is counted once, failed and cancelled ones too."""
         self.ledger.check_budget()
+        require_key(endpoint)  # a request never sent is not counted
         recorded = False
         try:
             async with aclosing(self.client.stream(endpoint, request)) as events:

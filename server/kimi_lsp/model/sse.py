@@ -66,10 +66,8 @@ class SseDecoder:
 
     def _process(self, line: str) -> SseEvent | None:
         if line == "":
-            if not self._data:
-                self._event = ""
-                return None
-            event = SseEvent("\n".join(self._data), self._event or "message", self._id)
+            data = "\n".join(self._data)
+            event = SseEvent(data, self._event or "message", self._id) if data else None
             self._data, self._event = [], ""
             return event
         if line.startswith(":"):

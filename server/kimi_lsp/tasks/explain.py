@@ -12,6 +12,8 @@ from kimi_lsp.model.service import ModelService
 from kimi_lsp.model.types import ChatRequest
 from kimi_lsp.text import LineIndex
 
+TRUNCATED = "\n\n*(The answer was cut off: it reached kimi.maxTokens.)*"
+
 
 class SelectionTooLarge(ModelError):
     """The selection is larger than `kimi.explain.maxSelectionChars`."""
@@ -100,4 +102,7 @@ async def explain(
     result = await run_agent(
         service, endpoint, request, toolbox=toolbox, on_delta=on_delta, on_status=on_status
     )
+    if result.final.finish_reason == "length":
+        await on_delta(TRUNCATED)
+        return result.content + TRUNCATED
     return result.content

@@ -86,7 +86,9 @@ def test_bad_values_are_named_and_lower_layers_kept(tmp_path: Path) -> None:
     joined = "\n".join(problems)
     for name in ("kimi.apiKey", "kimi.budget.sessionUsd", "kimi.modle", "kimi.maxTokens"):
         assert name in joined
-    assert "12" not in problems[0]  # a key's value is never echoed
+    key_problems = [p for p in problems if "apiKey" in p]
+    assert key_problems
+    assert not [p for p in key_problems if "12" in p]  # a key's value is never echoed
 
 
 def test_unreadable_config_file_is_reported(tmp_path: Path) -> None:
@@ -108,3 +110,48 @@ def test_simulator_provider_uses_given_url_and_default_key(tmp_path: Path) -> No
     endpoint = resolve_endpoint(load(env)[0], env, simulator_url="http://127.0.0.1:9/v1")
     assert endpoint.base_url == "http://127.0.0.1:9/v1"
     assert endpoint.api_key is not None
+
+
+def test_provider_key_variable_beats_a_key_in_the_config_file(tmp_path: Path) -> None:
+    write_config(tmp_path, '[kimi]\napi_key = "old-file-key-aaaa"\n')
+    env = env_with(tmp_path, EMPIRIOLABS_API_KEY="new-env-key-bbbb")
+    endpoint = resolve_endpoint(load(env)[0], env)
+    assert endpoint.api_key is not None
+    assert endpoint.api_key.get_secret_value() == "new-env-key-bbbb"
+    only_file = env_with(tmp_path)
+    endpoint = resolve_endpoint(load(only_file)[0], only_file)
+    assert endpoint.api_key is not None
+    assert endpoint.api_key.get_secret_value() == "old-file-key-aaaa"
+
+
+def test_editor_and_generic_keys_beat_the_provider_variable(tmp_path: Path) -> None:
+    env = env_with(tmp_path, EMPIRIOLABS_API_KEY="provider-key", KIMI_LSP_API_KEY="generic-key")
+    endpoint = resolve_endpoint(load(env)[0], env)
+    assert endpoint.api_key is not None
+    assert endpoint.api_key.get_secret_value() == "generic-key"
+    endpoint = resolve_endpoint(load(env, {"apiKey": "editor-key"})[0], env)
+    assert endpoint.api_key is not None
+    assert endpoint.api_key.get_secret_value() == "editor-key"
+
+
+def test_a_provider_key_is_never_sent_to_another_host(tmp_path: Path) -> None:
+    from kimi_lsp.config.resolve import mismatch
+
+    env = env_with(
+        tmp_path, KIMI_LSP_BASE_URL="https://api.moonshot.ai/v1", EMPIRIOLABS_API_KEY="el-key"
+    )
+    settings, _ = load(env, None, {"provider": "empiriolabs"})
+    endpoint = resolve_endpoint(settings, env)
+    assert endpoint.base_url == "https://api.moonshot.ai/v1"
+    assert endpoint.api_key is None
+    assert "EMPIRIOLABS_API_KEY" not in endpoint.key_hint
+    warning = mismatch(settings, env)
+    assert warning is not None
+    assert "KIMI_LSP_API_KEY" in warning
+
+
+def test_invalid_base_urls_are_reported(tmp_path: Path) -> None:
+    for url in ("http://127.0.0.1:99999/v1", "http://[::1/v1", "ftp://x/v1"):
+        settings, problems = load(env_with(tmp_path), {"baseUrl": url})
+        assert settings.base_url is None
+        assert any("kimi.baseUrl" in p for p in problems)

@@ -163,3 +163,39 @@ def test_garbage_chunks_are_ignored() -> None:
     assert acc.add({"choices": [None]}) == []
     assert acc.add(chunk({"content": 5, "tool_calls": ["x"]})) == []
     assert not acc.has_output
+
+
+def test_fragments_without_index_continue_the_last_call() -> None:
+    acc = TurnAccumulator("m")
+    acc.add(
+        chunk(
+            {
+                "tool_calls": [
+                    {
+                        "id": "a",
+                        "type": "function",
+                        "function": {"name": "read_file", "arguments": ""},
+                    }
+                ]
+            }
+        )
+    )
+    acc.add(chunk({"tool_calls": [{"function": {"arguments": '{"path": "x"}'}}]}))
+    acc.add(
+        chunk(
+            {
+                "tool_calls": [
+                    {
+                        "id": "b",
+                        "type": "function",
+                        "function": {"name": "list_files", "arguments": "{}"},
+                    }
+                ]
+            }
+        )
+    )
+    calls = acc.result().tool_calls
+    assert [(c.id, c.name, c.arguments) for c in calls] == [
+        ("a", "read_file", '{"path": "x"}'),
+        ("b", "list_files", "{}"),
+    ]

@@ -275,3 +275,56 @@ async def test_cancelling_the_consumer_closes_the_http_stream() -> None:
         await task
     await asyncio.wait_for(stream.closed.wait(), 5)
     assert stream.closed.is_set()
+
+
+async def test_plain_json_completion_is_read_as_one_chunk() -> None:
+    body = {
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "whole", "reasoning_content": "r"},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 4},
+    }
+    recorder = Recorder(lambda r: httpx.Response(200, json=body))
+    events = await collect(client_for(recorder))
+    assert events[:2] == [ReasoningDelta("r"), ContentDelta("whole")]
+    done = events[-1]
+    assert isinstance(done, Completed)
+    assert done.result.usage is not None
+    assert done.result.usage.prompt_tokens == 3
+
+
+async def test_redirect_is_an_error_that_names_the_target_and_is_not_retried() -> None:
+    recorder = Recorder(
+        lambda r: httpx.Response(
+            301, headers={"location": "https://api.example.test/v1/chat/completions"}
+        )
+    )
+    with pytest.raises(ModelError, match="redirects") as caught:
+        await collect(client_for(recorder, []))
+    assert "https://api.example.test" in caught.value.message
+    assert len(recorder.requests) == 1
+
+
+async def test_error_null_in_a_chunk_is_not_an_error() -> None:
+    body = sse({**delta(content="fine"), "error": None}, finish(), "[DONE]")
+    events = await collect(client_for(Recorder(ok(body))))
+    assert ContentDelta("fine") in events
+
+
+async def test_in_stream_error_object_is_an_error() -> None:
+    body = sse(
+        delta(reasoning_content="x"),
+        {"error": {"code": 429, "type": "exceeded_current_quota_error", "message": "quota"}},
+    )
+    with pytest.raises(QuotaExceeded):
+        await collect(client_for(Recorder(ok(body)), []))
+
+
+async def test_unusable_base_url_is_a_clear_error() -> None:
+    broken = Endpoint(**{**ENDPOINT.__dict__, "base_url": "http://[::1/v1"})
+    with pytest.raises(ModelError, match="not a usable URL"):
+        await collect(client_for(Recorder(ok()), []), endpoint=broken)

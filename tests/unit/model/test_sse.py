@@ -54,3 +54,7 @@ def test_open_event_at_end_is_dropped() -> None:
 
 def test_blank_lines_without_data_dispatch_nothing() -> None:
     assert decode([b"\n\n: c\n\n"]) == []
+
+
+def test_events_with_empty_data_are_not_dispatched() -> None:
+    assert decode([b"data:\n\ndata: \n\ndata: x\n\n"]) == [SseEvent("x")]
