@@ -3,24 +3,37 @@
 | feature module              | LSP surface                                          |
 |-----------------------------|------------------------------------------------------|
 | features/lifecycle.py       | initialize, initialized, didChangeConfiguration, shutdown |
-| features/commands.py        | workspace/executeCommand: kimi.explain, kimi.usage   |
+| features/documents.py       | didClose: forget undo records of the document        |
+| features/code_actions.py    | textDocument/codeAction                              |
+| features/commands.py        | workspace/executeCommand: the kimi.* commands        |
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from kimi_lsp import __version__
+from kimi_lsp.edits.history import UndoHistory
 from kimi_lsp.logs import EXPECTED_CODES
 from kimi_lsp.lsp.protocol import KimiProtocol
 from kimi_lsp.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ActiveCommand:
+    """A model command in progress."""
+
+    kind: str
+    uri: str | None
 
 
 class KimiLanguageServer(LanguageServer):
@@ -30,6 +43,14 @@ class KimiLanguageServer(LanguageServer):
         super().__init__("kimi-lsp", __version__, protocol_cls=KimiProtocol)
         self.runtime = runtime
         self.shown_problems: list[str] = []
+        self.client_name = ""
+        """`clientInfo.name` from initialize (e.g. "Neovim", "Visual Studio Code")."""
+        self.undo = UndoHistory()
+        """The last rewrite of each document."""
+        self.writing: set[str] = set()
+        """Documents a rewrite is streaming into right now (one at a time per document)."""
+        self.active: dict[asyncio.Task[Any], ActiveCommand] = {}
+        """Running model commands, for kimi.cancel."""
 
     @property
     def kimi_protocol(self) -> KimiProtocol:
@@ -50,9 +71,9 @@ class KimiLanguageServer(LanguageServer):
 
 
 def _features() -> list[Callable[[KimiLanguageServer], None]]:
-    from kimi_lsp.features import commands, lifecycle
+    from kimi_lsp.features import code_actions, commands, documents, lifecycle
 
-    return [lifecycle.register, commands.register]
+    return [lifecycle.register, documents.register, code_actions.register, commands.register]
 
 
 def create_server(runtime: Runtime | None = None) -> KimiLanguageServer:

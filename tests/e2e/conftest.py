@@ -14,18 +14,27 @@ import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import register_lsp_features
 
 from kimi_lsp.simulator import Simulator
+
+from .editor import Editor
 
 SIM_KEY = "kimiE2eKey7Q2v9XmZp4Lw8R"
 """Not shaped like `sk-...`, so only real redaction (not the generic pattern) hides it."""
 CLIENTS = {"vscode": "visual-studio-code", "neovim": "neovim@v0.11"}
+EDIT_MODES = {"vscode": "vscode", "neovim": "neovim"}
+CLIENT_INFO = {
+    "vscode": types.ClientInfo(name="Visual Studio Code", version="1.65.2"),
+    "neovim": types.ClientInfo(name="Neovim", version="0.11.0"),
+}
 FAST_RETRIES = {"maxRetries": 3, "baseDelaySeconds": 0.01, "maxDelaySeconds": 0.05}
 
 
@@ -43,6 +52,26 @@ def _server_env() -> dict[str, str]:
 LOG_FILE = Path(tempfile.mkdtemp(prefix="kimi-e2e-")) / "server.log"
 """Every server in the run logs here, at debug level, so tests can scan it for secrets."""
 
+
+def _fixed_converter() -> Any:
+    """pytest-lsp reads a CodeAction that has a `command` as a Command (lsprotocol's guess
+    by key); real clients do not. Structure by the type of `command` instead."""
+    converter = default_converter()
+
+    def hook(obj: Any, _: Any) -> Any:
+        target = types.Command if isinstance(obj.get("command"), str) else types.CodeAction
+        return converter.structure(obj, target)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], hook)  # noqa: UP007
+    return converter
+
+
+def _make_client() -> LanguageClient:
+    client = LanguageClient(converter_factory=_fixed_converter)
+    register_lsp_features(client)
+    return client
+
+
 CONFIG = ClientServerConfig(
     server_command=[
         sys.executable,
@@ -54,6 +83,7 @@ CONFIG = ClientServerConfig(
         str(LOG_FILE),
     ],
     server_env=_server_env(),
+    client_factory=_make_client,
 )
 
 
@@ -65,6 +95,9 @@ class Session:
     client_name: str
     streams: list[Any] = field(default_factory=list)
     registrations: list[str] = field(default_factory=list)
+    editor: Any = None
+    message_requests: list[Any] = field(default_factory=list)
+    choose: Any = lambda params: params.actions[0] if params.actions else None
     registered: asyncio.Event = field(default_factory=asyncio.Event)
     shut_down: bool = False
     workspace: Path = Path("/tmp")
@@ -102,6 +135,20 @@ async def client(
         def on_stream(params: Any) -> None:
             session.streams.append(params)
 
+        editor = Editor(lsp_client, EDIT_MODES[request.param], session.encoding)
+        session.editor = editor
+
+        @lsp_client.feature(types.WORKSPACE_APPLY_EDIT)
+        def on_apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+            return editor.handle_apply_edit(params)
+
+        @lsp_client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
+        def on_message_request(
+            params: types.ShowMessageRequestParams,
+        ) -> types.MessageActionItem | None:
+            session.message_requests.append(params)
+            return session.choose(params)
+
         @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
         def on_register(params: types.RegistrationParams) -> None:
             session.registrations.extend(r.method for r in params.registrations)
@@ -111,6 +158,7 @@ async def client(
         await lsp_client.initialize_session(
             types.InitializeParams(
                 capabilities=client_capabilities(CLIENTS[request.param]),
+                client_info=CLIENT_INFO[request.param],
                 root_uri=tmp_path.as_uri(),
                 workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
                 initialization_options={"kimi": kimi_options(sim, extra)},

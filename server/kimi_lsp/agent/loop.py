@@ -80,8 +80,13 @@ async def run_agent(
     toolbox: Toolbox | None,
     on_delta: Delta,
     on_status: Status,
+    on_turn: Callable[[], None] | None = None,
 ) -> AgentResult:
-    """Run turns until the model answers without calling tools."""
+    """Run turns until the model answers without calling tools.
+
+    `on_turn` is called as each turn starts: text streamed before belongs to a turn that
+    ended in tool calls, not to the answer.
+    """
     messages: list[JsonDict] = list(request.messages)
     tools = TOOL_SPECS if toolbox is not None else None
     written: list[str] = []
@@ -97,6 +102,8 @@ async def run_agent(
             reasoning_effort=request.reasoning_effort,
             extra=request.extra,
         )
+        if on_turn is not None:
+            on_turn()
         result = await _one_turn(service, endpoint, turn_request, written, on_delta, on_status)
         if not result.tool_calls or toolbox is None:
             return AgentResult("".join(written), result, rounds, calls)

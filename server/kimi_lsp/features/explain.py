@@ -18,7 +18,8 @@ from kimi_lsp.lsp.progress import WorkDone
 from kimi_lsp.lsp.toolbox import make_toolbox
 from kimi_lsp.model.errors import ModelError
 from kimi_lsp.server import KimiLanguageServer
-from kimi_lsp.tasks.explain import explain, gather
+from kimi_lsp.tasks.context import gather
+from kimi_lsp.tasks.explain import explain
 
 COMMAND = "kimi.explain"
 

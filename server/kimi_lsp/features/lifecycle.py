@@ -29,6 +29,7 @@ def register(server: KimiLanguageServer) -> None:
         _attach_client_log(ls)
         _show_problems(ls, problems)
         client = params.client_info.name if params.client_info else "unknown client"
+        ls.client_name = params.client_info.name if params.client_info else ""
         encoding = encoding_name(ls.workspace.position_encoding)
         log.info("kimi-lsp initialized for %s (positions in %s)", client, encoding)
 

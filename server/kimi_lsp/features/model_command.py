@@ -21,7 +21,7 @@ from kimi_lsp.features.usage import cost_line
 from kimi_lsp.lsp.cancellation import run_cancellable
 from kimi_lsp.lsp.progress import WorkDone
 from kimi_lsp.model.errors import ModelError
-from kimi_lsp.server import KimiLanguageServer
+from kimi_lsp.server import ActiveCommand, KimiLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +29,20 @@ Body = Callable[[StreamNotifier, WorkDone], Awaitable[dict[str, Any]]]
 
 
 async def run_model_command(
-    ls: KimiLanguageServer, *, title: str, stream: StreamNotifier, body: Body
+    ls: KimiLanguageServer,
+    *,
+    title: str,
+    stream: StreamNotifier,
+    body: Body,
+    uri: str | None = None,
 ) -> dict[str, Any]:
     """Run `body(stream, progress)` as the command's cancellable work."""
 
     async def work() -> dict[str, Any]:
         progress = WorkDone(ls, title)
+        me = asyncio.current_task()
+        if me is not None:
+            ls.active[me] = ActiveCommand(stream.kind, uri)
         try:
             await progress.begin("thinking", cancel=asyncio.current_task())
             result = await body(stream, progress)
@@ -52,8 +60,16 @@ async def run_model_command(
             failure = internal_error(error)
             _close(stream, progress, failure.message)
             raise failure from None
-        stream.done()
-        progress.end(f"done · {cost_line(ls)}")
+        finally:
+            if me is not None:
+                ls.active.pop(me, None)
+        status = result.get("status", "applied")
+        if status == "applied":
+            stream.done()
+            progress.end(f"done · {cost_line(ls)}")
+        else:  # a rewrite that stopped, failed or was cancelled answers with its status
+            stream.done(error=str(result.get("message") or status))
+            progress.end(f"{status} · {cost_line(ls)}")
         return result
 
     return await run_cancellable(ls.kimi_protocol, work, title)

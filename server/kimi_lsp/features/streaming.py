@@ -23,6 +23,10 @@ class StreamNotifier:
         self._done = False
 
     async def delta(self, text: str) -> None:
+        """Send a piece of text (awaitable form, for stream callbacks)."""
+        self.send(text)
+
+    def send(self, text: str) -> None:
         """Send a piece of text."""
         self._send({"id": self.id, "kind": self.kind, "delta": text, "done": False})
 

@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any, cast
 
 from lsprotocol import types
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
+from kimi_lsp.edits.region import Change
 from kimi_lsp.text import Encoding, LineIndex, encoding_name
 
 log = logging.getLogger(__name__)
 
 MsgId = int | str
+Watcher = Callable[[str, list[Change], str], None]
 
 
 class KimiProtocol(LanguageServerProtocol):
@@ -39,6 +41,8 @@ class KimiProtocol(LanguageServerProtocol):
         """The work of each running command, by the client's request id."""
         self.command_runners: set[asyncio.Task[Any]] = set()
         """The tasks that answer those requests."""
+        self.watchers: dict[str, list[Watcher]] = {}
+        """Called with every change of a document, by URI (edit writers, undo records)."""
 
     def _handle_cancel_notification(self, msg_id: MsgId) -> None:
         task = self.command_tasks.pop(msg_id, None)
@@ -73,6 +77,19 @@ class KimiProtocol(LanguageServerProtocol):
         self._shutdown = True
         return None
 
+    def watch(self, uri: str, watcher: Watcher) -> Callable[[], None]:
+        """Call `watcher(before, changes, after)` on every change of `uri`; returns the undo."""
+        self.watchers.setdefault(uri, []).append(watcher)
+
+        def unwatch() -> None:
+            listeners = self.watchers.get(uri, [])
+            if watcher in listeners:
+                listeners.remove(watcher)
+            if not listeners:
+                self.watchers.pop(uri, None)
+
+        return unwatch
+
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(
         self, params: types.DidChangeTextDocumentParams
@@ -84,17 +101,24 @@ class KimiProtocol(LanguageServerProtocol):
             log.warning("didChange for %s, which is not open: ignored", uri)
             return None
         encoding = cast(Encoding, encoding_name(self.workspace.position_encoding))
-        text = document.source
+        before = text = document.source
+        changes: list[Change] = []
         for change in params.content_changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
                 index = LineIndex(text)
                 start = index.clamped_offset(change.range.start, encoding)
-                end = index.clamped_offset(change.range.end, encoding)
-                text = text[:start] + change.text + text[max(start, end) :]
+                end = max(start, index.clamped_offset(change.range.end, encoding))
             else:
-                text = change.text
+                start, end = 0, len(text)
+            changes.append((start, end, change.text))
+            text = text[:start] + change.text + text[end:]
         document._source = text
         document.version = params.text_document.version
+        for watcher in list(self.watchers.get(uri, ())):
+            try:
+                watcher(before, changes, text)
+            except Exception:
+                log.exception("a document watcher failed")
         if (user_handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield user_handler, (params,), None
         return None

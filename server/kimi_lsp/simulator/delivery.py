@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 from .http import ChunkedWriter, Connection, encode_head, send_response
+from .recording import RecordedRequest
 from .script import Turn
-from .stream import ChunkFactory, completion_object, encode_event, stream_payloads
+from .stream import ChunkFactory, completion_object, content_delta, encode_event, stream_payloads
 from .tokens import Plan
 
 
@@ -32,18 +34,24 @@ async def pause(seconds: float, conn: Connection) -> bool:
 async def _write_events(
     writer: ChunkedWriter,
     conn: Connection,
-    events: list[bytes],
+    events: list[tuple[bytes, str]],
     turn: Turn,
+    times: list[tuple[float, str]] | None,
 ) -> bool:
-    """Write the events with the scripted timing; return False if the stream was cut."""
+    """Write the events with the scripted timing; return False if the stream was cut.
+
+    Each written event's time and content text is appended to ``times`` (if given).
+    """
     limit = turn.drop_after if turn.drop_after is not None else turn.stall_after
-    for index, event in enumerate(events):
+    for index, (event, content) in enumerate(events):
         if limit is not None and index >= limit:
             break
         delay = turn.ttft if index == 0 else turn.chunk_delay
         if not await pause(delay, conn):
             return False
         await writer.send(event)
+        if times is not None:
+            times.append((time.monotonic(), content))
     else:
         return True
     if turn.drop_after is not None:
@@ -60,18 +68,23 @@ async def stream_answer(
     factory: ChunkFactory,
     include_usage: bool,
     keep_alive: bool,
+    record: RecordedRequest | None = None,
 ) -> bool:
-    """Stream ``plan`` as SSE in a chunked body; return whether it was written in full."""
+    """Stream ``plan`` as SSE in a chunked body; return whether it was written in full.
+
+    With a ``record``, each event's write time goes to its ``chunk_times``.
+    """
     payloads = stream_payloads(
         plan, factory, turn.chunk_chars, include_usage, turn.usage_in_choice, turn.omit_done
     )
-    events = [encode_event(payload) for payload in payloads]
+    events = [(encode_event(payload), content_delta(payload)) for payload in payloads]
     writer = ChunkedWriter(conn)
     headers = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
     headers.update(turn.headers)
     try:
         await writer.start(200, headers, keep_alive)
-        if not await _write_events(writer, conn, events, turn):
+        times = record.chunk_times if record is not None else None
+        if not await _write_events(writer, conn, events, turn, times):
             return False
         await writer.finish()
     except ConnectionError:

@@ -15,6 +15,12 @@ class RecordedRequest(BaseModel):
     ``status`` is None until the answer's status line is decided; ``completed`` is True
     once the full response was written; ``client_disconnected`` is True if the client
     closed the connection while the response was still being written.
+
+    ``chunk_times`` has one ``(time.monotonic(), content)`` pair per SSE data event of a
+    streamed answer, appended as each event is written (in order, ``[DONE]`` included):
+    ``content`` is the event's ``delta.content`` text, "" for role, reasoning, tool-call,
+    finish and usage events. Joined, the contents are the streamed content. It stays
+    empty for non-streamed answers and errors.
     """
 
     method: str
@@ -24,6 +30,7 @@ class RecordedRequest(BaseModel):
     status: int | None = None
     completed: bool = False
     client_disconnected: bool = False
+    chunk_times: list[tuple[float, str]] = Field(default_factory=list)
 
 
 class Recorder:

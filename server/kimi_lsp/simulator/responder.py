@@ -3,8 +3,10 @@
 Answers come from a small registry of handlers, each a detector and an answer function
 over a :class:`~kimi_lsp.simulator.prompt.Prompt`. The first handler whose detector
 accepts the prompt answers; a generic fallback answers anything else. New tasks
-(refactor, completion) are added with :func:`register`. The explain handler reads an
-imported workspace module with the ``read_file`` tool first when the request offers it.
+(completion, ...) are added with :func:`register`. The rewrite handler (refactorings and
+fixes, before explain since an instruction may say "explain") answers in one turn with one
+code block; the explain handler reads an imported workspace module with the ``read_file``
+tool first when the request offers it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from .explain import is_explain
 from .prompt import Prompt, read_prompt
+from .rewrite import is_rewrite, rewrite_answer
 from .script import Turn
 from .tooluse import explain_with_tools
 
@@ -28,7 +31,10 @@ class Handler:
     answer: Callable[[Prompt], Turn]
 
 
-HANDLERS: list[Handler] = [Handler("explain", is_explain, explain_with_tools)]
+HANDLERS: list[Handler] = [
+    Handler("rewrite", is_rewrite, rewrite_answer),
+    Handler("explain", is_explain, explain_with_tools),
+]
 """The registered handlers, tried in order."""
 
 

@@ -257,7 +257,7 @@ class Simulator:
         self._recorder.changed()
         if params.stream:
             return await stream_answer(
-                conn, plan, turn, factory, params.include_usage, request.keep_alive
+                conn, plan, turn, factory, params.include_usage, request.keep_alive, record
             )
         return await send_completion(conn, plan, turn, factory, request.keep_alive)
 

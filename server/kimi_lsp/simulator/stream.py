@@ -105,6 +105,14 @@ def stream_payloads(
     return events
 
 
+def content_delta(payload: dict[str, Any] | str) -> str:
+    """The ``delta.content`` text of a streamed payload ("" if it carries none)."""
+    if isinstance(payload, str) or not payload.get("choices"):
+        return ""
+    content = payload["choices"][0]["delta"].get("content")
+    return content if isinstance(content, str) else ""
+
+
 def encode_event(payload: dict[str, Any] | str) -> bytes:
     """Encode one SSE event, ``data: <json>\\n\\n``."""
     data = (

@@ -1,0 +1,103 @@
+"""textDocument/codeAction: cheap to list (no model call until one is chosen).
+
+For a selection: Kimi: Explain, Kimi: Refactor... (the editor asks for the instruction;
+a client without a prompt gets the presets from the server), and the presets Add docstring,
+Add type hints, Simplify. For each diagnostic in range: a quick fix "Kimi: Fix: <message>"
+that runs kimi.fix on the diagnostic's whole lines. Every action carries a command, so
+every client can run it; actions are tagged LLM-generated where the client supports that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types
+
+from kimi_lsp.features.refactor import FIX, PRESET_TITLES, REFACTOR
+from kimi_lsp.server import KimiLanguageServer
+
+EXPLAIN = "kimi.explain"
+KINDS = [
+    types.CodeActionKind.Empty,
+    types.CodeActionKind.QuickFix,
+    types.CodeActionKind.RefactorRewrite,
+]
+
+
+def register(server: KimiLanguageServer) -> None:
+    """Register the code action provider."""
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=False),
+    )
+    def code_actions(
+        ls: KimiLanguageServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
+        return actions_for(ls, params)
+
+
+def actions_for(ls: KimiLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """The actions for a range; none for a document the server does not have open."""
+    uri = params.text_document.uri
+    if uri not in ls.workspace.text_documents:
+        return []
+    rng = _plain(ls, params.range)
+    selection = params.range.start != params.range.end
+    tags = _tags(ls)
+    out: list[types.CodeAction] = []
+
+    def add(title: str, kind: types.CodeActionKind, command: str, arg: dict[str, Any]) -> None:
+        out.append(
+            types.CodeAction(
+                title=title,
+                kind=kind,
+                command=types.Command(title=title, command=command, arguments=[arg]),
+                tags=tags,
+            )
+        )
+
+    for diagnostic in params.context.diagnostics:
+        lines = {
+            "start": {"line": diagnostic.range.start.line, "character": 0},
+            "end": {"line": diagnostic.range.end.line + 1, "character": 0},
+        }
+        title = f"Kimi: Fix: {_short(diagnostic.message)}"
+        add(title, types.CodeActionKind.QuickFix, FIX,
+            {"uri": uri, "range": lines, "diagnostics": [_plain(ls, diagnostic)]})  # fmt: skip
+        out[-1].diagnostics = [diagnostic]
+    add("Kimi: Explain" if selection else "Kimi: Explain this line",
+        types.CodeActionKind.Empty, EXPLAIN, {"uri": uri, "range": rng})  # fmt: skip
+    if selection:
+        add("Kimi: Refactor...", types.CodeActionKind.RefactorRewrite, REFACTOR,
+            {"uri": uri, "range": rng, "instruction": None})  # fmt: skip
+        for preset, title in PRESET_TITLES.items():
+            add(f"Kimi: {title}", types.CodeActionKind.RefactorRewrite, REFACTOR,
+                {"uri": uri, "range": rng, "preset": preset})  # fmt: skip
+    only = params.context.only
+    if only:
+        out = [a for a in out if any(_within(a.kind, kind) for kind in only)]
+    return out
+
+
+def _within(kind: str | None, wanted: str) -> bool:
+    kind = kind or ""
+    return kind == wanted or (wanted != "" and kind.startswith(wanted + "."))
+
+
+def _short(message: str, limit: int = 60) -> str:
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _plain(ls: KimiLanguageServer, value: Any) -> Any:
+    return ls.protocol._converter.unstructure(value)
+
+
+def _tags(ls: KimiLanguageServer) -> list[types.CodeActionTag] | None:
+    text = ls.client_capabilities.text_document
+    caps = text.code_action if text else None
+    support = caps.tag_support if caps else None
+    if support and types.CodeActionTag.LlmGenerated in support.value_set:
+        return [types.CodeActionTag.LlmGenerated]
+    return None

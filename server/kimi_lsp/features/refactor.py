@@ -1,0 +1,139 @@
+"""kimi.refactor {uri, range, instruction} and kimi.fix {uri, range, diagnostics}.
+
+Both stream the model's replacement into the selection (`features/rewrite.py`). Without
+an instruction, refactor asks the user to pick a preset (`window/showMessageRequest`);
+editors with a prompt of their own (the VS Code and Neovim plugins) ask before calling.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+
+from kimi_lsp import prompts
+from kimi_lsp.features.errors import request_failed
+from kimi_lsp.features.rewrite import run_rewrite
+from kimi_lsp.lsp.arguments import one_object, optional_str, range_of, uri_of
+from kimi_lsp.lsp.documents import snapshot
+from kimi_lsp.model.errors import ModelError
+from kimi_lsp.server import KimiLanguageServer
+from kimi_lsp.tasks.context import gather
+
+REFACTOR = "kimi.refactor"
+FIX = "kimi.fix"
+PRESET_TITLES = {
+    "docstring": "Add docstring",
+    "types": "Add type hints",
+    "simplify": "Simplify",
+}
+
+
+async def run_refactor(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
+    """kimi.refactor: rewrite the selection as the instruction says."""
+    obj = one_object(args, REFACTOR, "{uri, range, instruction}")
+    uri, rng = uri_of(obj, REFACTOR), range_of(obj, REFACTOR)
+    instruction = (optional_str(obj, "instruction", REFACTOR) or "").strip()
+    preset = optional_str(obj, "preset", REFACTOR)
+    if preset is not None:
+        if preset not in prompts.PRESETS:
+            raise JsonRpcInvalidParams(
+                f"{REFACTOR}: unknown preset {preset!r}; use one of {', '.join(prompts.PRESETS)}."
+            )
+        instruction = prompts.PRESETS[preset]
+    if not instruction:
+        asked = await _ask_for_preset(ls)
+        if asked is None:
+            return {"status": "cancelled", "message": "No instruction was given."}
+        instruction = asked
+    return await _start(ls, REFACTOR, "refactor", obj, uri, rng, instruction)
+
+
+async def run_fix(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
+    """kimi.fix: rewrite the range so that the given diagnostics go away."""
+    obj = one_object(args, FIX, "{uri, range, diagnostics}")
+    uri, rng = uri_of(obj, FIX), range_of(obj, FIX)
+    raw = obj.get("diagnostics")
+    if not isinstance(raw, list) or not raw:
+        raise JsonRpcInvalidParams(f"{FIX}: `diagnostics` must be a non-empty list of diagnostics.")
+    problems = [_describe(d) for d in raw]
+    return await _start(ls, FIX, "fix", obj, uri, rng, prompts.fix_instruction(problems))
+
+
+async def _start(
+    ls: KimiLanguageServer,
+    command: str,
+    kind: str,
+    obj: dict[str, Any],
+    uri: str,
+    rng: types.Range,
+    instruction: str,
+) -> dict[str, Any]:
+    doc = snapshot(ls, uri)
+    start, end = doc.offsets(rng)
+    if start == end:  # a cursor: the whole line
+        line, _ = doc.index.position(start, "utf-32")
+        start = doc.index.starts[line]
+        end = start + len(doc.index.line_text(line))
+    settings = ls.runtime.settings.explain
+    try:
+        context = gather(
+            doc.index,
+            start,
+            end,
+            path=doc.path,
+            language=doc.language,
+            context_lines=settings.context_lines,
+            max_selection_chars=settings.max_selection_chars,
+        )
+    except ModelError as error:
+        raise request_failed(error) from None
+    return await run_rewrite(
+        ls,
+        kind=kind,
+        doc=doc,
+        start=start,
+        end=end,
+        context=context,
+        instruction=instruction,
+        stream_id=optional_str(obj, "streamId", command),
+    )
+
+
+async def _ask_for_preset(ls: KimiLanguageServer) -> str | None:
+    """Offer the presets as message buttons; None when dismissed or unsupported."""
+    caps = ls.client_capabilities.window
+    if not (caps and caps.show_message):
+        raise JsonRpcInvalidParams(
+            f"{REFACTOR} needs an `instruction` (or a `preset`: {', '.join(prompts.PRESETS)})."
+        )
+    choice = await ls.window_show_message_request_async(
+        types.ShowMessageRequestParams(
+            type=types.MessageType.Info,
+            message="Kimi: how should the selection be refactored?",
+            actions=[types.MessageActionItem(title=t) for t in PRESET_TITLES.values()],
+        )
+    )
+    if choice is None:
+        return None
+    for key, title in PRESET_TITLES.items():
+        if choice.title == title:
+            return prompts.PRESETS[key]
+    return None
+
+
+def _describe(diagnostic: object) -> str:
+    """`line 3: [pyflakes F401] 'os' imported but unused`."""
+    if not isinstance(diagnostic, dict) or not isinstance(diagnostic.get("message"), str):
+        raise JsonRpcInvalidParams(f"{FIX}: each diagnostic needs a `message` string.")
+    where = ""
+    rng = diagnostic.get("range")
+    if isinstance(rng, dict) and isinstance(rng.get("start"), dict):
+        line = rng["start"].get("line")
+        if isinstance(line, int):
+            where = f"line {line + 1}: "
+    origin = " ".join(
+        str(diagnostic[k]) for k in ("source", "code") if diagnostic.get(k) not in (None, "")
+    )
+    return f"{where}{'[' + origin + '] ' if origin else ''}{diagnostic['message']}"

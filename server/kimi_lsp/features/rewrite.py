@@ -1,0 +1,154 @@
+"""The rewrite pipeline behind kimi.refactor and kimi.fix: the model's code streams into
+the selection as versioned edits, lands exactly, or the selection is restored.
+
+Outcomes (the command's result, never an error once writing may have started):
+`applied`; `stopped` (the user edited inside the region: nothing more is touched);
+`failed` (model or editor failure: the original text is put back in one edit);
+`cancelled` (kimi.cancel or the progress cancel button: restored too).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+
+from kimi_lsp.edits.history import UndoRecord
+from kimi_lsp.edits.region import Region
+from kimi_lsp.edits.reply import Fitting, progressive
+from kimi_lsp.edits.session import EditSession
+from kimi_lsp.edits.writer import EditorNotResponding, RegionTouched, RegionWriter
+from kimi_lsp.features.errors import REQUEST_FAILED
+from kimi_lsp.features.model_command import run_model_command
+from kimi_lsp.features.streaming import StreamNotifier
+from kimi_lsp.lsp.documents import DocumentSnapshot
+from kimi_lsp.lsp.edit_port import DocumentClosed, LspEditPort
+from kimi_lsp.lsp.progress import WorkDone
+from kimi_lsp.lsp.toolbox import make_toolbox
+from kimi_lsp.model.errors import ModelError
+from kimi_lsp.server import KimiLanguageServer
+from kimi_lsp.tasks.context import SelectionContext
+from kimi_lsp.tasks.rewrite import rewrite
+
+log = logging.getLogger(__name__)
+
+STOPPED = (
+    "Kimi stopped: you edited the text it was rewriting. Your edits were kept; "
+    "nothing more was changed."
+)
+
+
+async def run_rewrite(
+    ls: KimiLanguageServer,
+    *,
+    kind: str,
+    doc: DocumentSnapshot,
+    start: int,
+    end: int,
+    context: SelectionContext,
+    instruction: str,
+    stream_id: str | None,
+) -> dict[str, Any]:
+    """Stream the rewrite of [start, end) of `doc` into the editor."""
+    if doc.uri in ls.writing:
+        raise JsonRpcException(
+            code=REQUEST_FAILED,
+            message="Kimi is already writing into this document; wait for it or cancel it.",
+        )
+    original = doc.text[start:end]
+    fitting = Fitting.of(doc.text, start, end)
+    port = LspEditPort(ls, doc.uri)
+    writer = RegionWriter(port, Region(start, end))
+    unwatch = ls.kimi_protocol.watch(doc.uri, writer.on_change)  # before any await
+    session = EditSession(writer, original)
+    stream = StreamNotifier(ls, kind, stream_id)
+    ls.writing.add(doc.uri)
+    kept = False
+
+    async def body(stream: StreamNotifier, progress: WorkDone) -> dict[str, Any]:
+        nonlocal kept
+        try:
+            code = await rewrite(
+                ls.runtime.service,
+                await ls.runtime.endpoint(),
+                context,
+                instruction,
+                max_tokens=ls.runtime.max_tokens,
+                toolbox=make_toolbox(ls, ls.runtime.settings.tools),
+                on_code=lambda code: (
+                    session.set_target(progressive(original, fitting.fit(code, final=False)))
+                    if port.versioned  # unversioned edits could land on text that moved
+                    else None
+                ),
+                on_text=stream.send,
+                on_status=progress.report,
+            )
+            final = fitting.fit(code, final=True)
+            progress.report("applying")
+            await session.finish(final)
+        except RegionTouched:
+            await _settle_quietly(session)
+            ls.show(STOPPED, types.MessageType.Warning)
+            return _result("stopped", stream, writer, STOPPED)
+        except (ModelError, EditorNotResponding, DocumentClosed) as error:
+            why = error.message if isinstance(error, ModelError) else str(error)
+            message = await _restore(ls, session, kind, why)
+            return _result("failed", stream, writer, message)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()  # this cancellation is the user's "stop": answer it
+            message = await _restore(ls, session, kind, "cancelled")
+            return _result("cancelled", stream, writer, message)
+        ls.undo.remember(doc.uri, UndoRecord(writer, original, final, unwatch))
+        kept = True
+        return _result("applied", stream, writer, None)
+
+    try:
+        return await run_model_command(
+            ls, title=f"Kimi: {kind}", stream=stream, body=body, uri=doc.uri
+        )
+    finally:
+        ls.writing.discard(doc.uri)
+        if not kept:
+            unwatch()
+
+
+async def _restore(ls: KimiLanguageServer, session: EditSession, kind: str, why: str) -> str:
+    """Put the original back; the message tells the user what happened."""
+    wrote = session.writer.edits_sent > 0
+    try:
+        restored = await session.restore()
+    except (RegionTouched, EditorNotResponding, DocumentClosed) as error:
+        log.warning("could not restore after %s: %s", kind, error)
+        restored = False
+    if not wrote:
+        outcome = " Nothing was changed."
+    elif restored:
+        outcome = " The selection was restored."
+    else:
+        outcome = " You had edited the region, so your text was kept as it is."
+    if why == "cancelled":
+        message = f"Kimi {kind} cancelled.{outcome}"
+    else:
+        message = f"Kimi {kind} failed: {why}{outcome}"
+    ls.show(message, types.MessageType.Error if why != "cancelled" else types.MessageType.Info)
+    return message
+
+
+async def _settle_quietly(session: EditSession) -> None:
+    with contextlib.suppress(RegionTouched, EditorNotResponding, DocumentClosed):
+        await session.restore()  # touched: only stops the follower, writes nothing
+
+
+def _result(
+    status: str, stream: StreamNotifier, writer: RegionWriter, message: str | None
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"status": status, "streamId": stream.id, "edits": writer.edits_sent}
+    if message:
+        result["message"] = message
+    return result

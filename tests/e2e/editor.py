@@ -1,0 +1,131 @@
+"""The editor side of the e2e tests: buffers that apply `workspace/applyEdit` the way
+VS Code and Neovim do, and a user who types while Kimi writes.
+
+- `vscode`: a `TextDocumentEdit` whose version is not the buffer's is rejected
+  (`applied: false`); an applied edit is reported by `didChange` before the answer.
+- `neovim`: a stale edit is skipped, yet answered `applied: true` ("Buffer newer than
+  edits"); `didChange` follows the answer.
+
+Positions are converted here independently of the server's code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+
+def offset(text: str, line: int, character: int, encoding: str) -> int:
+    lines = text.split("\n")
+    start = sum(len(text_line) + 1 for text_line in lines[:line])
+    column, used = 0, 0
+    for ch in lines[line] if line < len(lines) else "":
+        width = len(ch.encode("utf-8")) if encoding == "utf-8" else (2 if ord(ch) > 0xFFFF else 1)
+        if used + width > character:
+            break
+        used += width
+        column += 1
+    return start + column
+
+
+def position(text: str, at: int, encoding: str) -> types.Position:
+    before = text[:at]
+    line = before.count("\n")
+    column = before[before.rfind("\n") + 1 :]
+    if encoding == "utf-8":
+        character = len(column.encode("utf-8"))
+    else:
+        character = len(column.encode("utf-16-le")) // 2
+    return types.Position(line=line, character=character)
+
+
+@dataclass
+class Buffer:
+    uri: str
+    text: str
+    version: int = 1
+
+
+@dataclass
+class Editor:
+    client: LanguageClient
+    mode: str
+    encoding: str
+    buffers: dict[str, Buffer] = field(default_factory=dict)
+    edits: list[types.ApplyWorkspaceEditParams] = field(default_factory=list)
+    """Every applyEdit request received, applied or not."""
+    stale: int = 0
+    before_edit: Callable[[Editor, int], None] | None = None
+    """Called with the edit's number (1-based) before it is looked at: the user types here."""
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def open(self, uri: str, text: str, language: str = "python") -> None:
+        self.buffers[uri] = Buffer(uri, text)
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id=language, version=1, text=text
+                )
+            )
+        )
+
+    def text(self, uri: str) -> str:
+        return self.buffers[uri].text
+
+    def type(self, uri: str, at: int, end: int | None, new: str) -> None:
+        """The user replaces [at, end) with `new`; the server hears of it at once."""
+        self._change(self.buffers[uri], at, at if end is None else end, new, send_now=True)
+
+    def handle_apply_edit(
+        self, params: types.ApplyWorkspaceEditParams
+    ) -> types.ApplyWorkspaceEditResult:
+        self.edits.append(params)
+        if self.before_edit is not None:
+            self.before_edit(self, len(self.edits))
+        assert params.edit.document_changes, "kimi-lsp sends versioned TextDocumentEdits"
+        for change in params.edit.document_changes:
+            assert isinstance(change, types.TextDocumentEdit)
+            buffer = self.buffers[change.text_document.uri]
+            if change.text_document.version != buffer.version:
+                self.stale += 1
+                return types.ApplyWorkspaceEditResult(applied=self.mode == "neovim")
+            for edit in change.edits:
+                assert isinstance(edit, types.TextEdit)
+                start = offset(
+                    buffer.text, edit.range.start.line, edit.range.start.character, self.encoding
+                )
+                end = offset(
+                    buffer.text, edit.range.end.line, edit.range.end.character, self.encoding
+                )
+                self._change(buffer, start, end, edit.new_text, send_now=self.mode == "vscode")
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    def _change(self, buffer: Buffer, start: int, end: int, new: str, send_now: bool) -> None:
+        rng = types.Range(
+            start=position(buffer.text, start, self.encoding),
+            end=position(buffer.text, end, self.encoding),
+        )
+        buffer.text = buffer.text[:start] + new + buffer.text[end:]
+        buffer.version += 1
+        params = types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(
+                uri=buffer.uri, version=buffer.version
+            ),
+            content_changes=[types.TextDocumentContentChangePartial(range=rng, text=new)],
+        )
+        if send_now:
+            self.client.text_document_did_change(params)
+        else:  # Neovim: after the answer to the edit
+            asyncio.get_running_loop().call_soon(self.client.text_document_did_change, params)
+        self.changed.set()
+
+    async def wait_until(self, uri: str, text: str, timeout: float = 10.0) -> None:
+        """Wait until the buffer reads `text` (the server restores after it answered)."""
+        async with asyncio.timeout(timeout):
+            while self.buffers[uri].text != text:
+                self.changed.clear()
+                await self.changed.wait()
