@@ -35,8 +35,9 @@ unit: $(STAMP)
 e2e: $(STAMP)
 	$(BIN)/pytest tests/e2e
 
+## bench: benchmarks that print figures (never asserted in tests)
 bench: $(STAMP)
-	@echo "no benchmarks yet"
+	$(BIN)/python bench/edits.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -19,7 +19,8 @@ from pygls.lsp.client import LanguageClient
 
 from kimi_lsp.config.resolve import choose_preset
 from kimi_lsp.config.sources import load
-from kimi_lsp.demo_sample import EXPLAIN_LINES, OTHER_FILES, SAMPLE, SAMPLE_PATH
+from kimi_lsp.demo_editor import DemoBuffer
+from kimi_lsp.demo_sample import EXPLAIN_LINES, OTHER_FILES, REFACTOR_LINES, SAMPLE, SAMPLE_PATH
 from kimi_lsp.simulator import Simulator
 
 _KEY_VARS = ("KIMI_LSP_API_KEY", "EMPIRIOLABS_API_KEY", "AIGATEWAY_API_KEY")
@@ -67,13 +68,19 @@ async def _session(folder: Path, env: dict[str, str]) -> int:
     for name, text in OTHER_FILES.items():
         (folder / name).write_text(text, encoding="utf-8")
     progress: list[str] = []
-    client = _client(progress)
+    buffer = DemoBuffer(client=None, uri="", text="")  # type: ignore[arg-type]
+    client = _client(progress, buffer)
+    buffer.client = client
     await client.start_io(sys.executable, "-m", "kimi_lsp", env=env)
     try:
         await client.initialize_async(
             types.InitializeParams(
                 capabilities=types.ClientCapabilities(
                     window=types.WindowClientCapabilities(work_done_progress=True),
+                    workspace=types.WorkspaceClientCapabilities(
+                        apply_edit=True,
+                        workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
+                    ),
                     general=types.GeneralClientCapabilities(position_encodings=["utf-16"]),
                 ),
                 root_uri=folder.as_uri(),
@@ -83,6 +90,7 @@ async def _session(folder: Path, env: dict[str, str]) -> int:
         )
         client.initialized(types.InitializedParams())
         uri = sample.as_uri()
+        buffer.uri, buffer.text = uri, SAMPLE
         client.text_document_did_open(
             types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(
@@ -107,6 +115,7 @@ async def _session(folder: Path, env: dict[str, str]) -> int:
             return 1
         _say("\n--- end ---")
         _say("Progress reported by the server: " + " -> ".join(progress) + "\n")
+        await _refactor_and_undo(client, buffer)
         usage: Any = await client.workspace_execute_command_async(
             types.ExecuteCommandParams(command="kimi.usage", arguments=[])
         )
@@ -118,12 +127,16 @@ async def _session(folder: Path, env: dict[str, str]) -> int:
         await client.stop()
 
 
-def _client(progress: list[str]) -> LanguageClient:
+def _client(progress: list[str], buffer: DemoBuffer) -> LanguageClient:
     client = LanguageClient("kimi-lsp-demo", "1")
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def on_apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        return buffer.apply(params)
 
     @client.feature("kimi/stream")
     def on_stream(params: Any) -> None:
-        if params.delta:
+        if params.delta and params.kind == "explain":
             _say(params.delta, end="")
 
     @client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
@@ -151,6 +164,36 @@ def _client(progress: list[str]) -> LanguageClient:
         return None
 
     return client
+
+
+async def _refactor_and_undo(client: LanguageClient, buffer: DemoBuffer) -> None:
+    first, last = REFACTOR_LINES
+    _say(f"--- Refactor lines {first + 1}-{last}: add a docstring, streamed as edits ---")
+
+    def show(buf: DemoBuffer, edit: types.TextEdit) -> None:
+        start, end = edit.range.start.line + 1, edit.range.end.line + 1
+        _say(f"  edit {len(buf.edits)} (document v{buf.version}): lines {start}-{end}")
+
+    buffer.on_edit = show
+    rng = {"start": {"line": first, "character": 0}, "end": {"line": last, "character": 0}}
+    result: Any = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="kimi.refactor",
+            arguments=[{"uri": buffer.uri, "range": rng, "preset": "docstring"}],
+        )
+    )
+    status = result.get("status") if isinstance(result, dict) else getattr(result, "status", "?")
+    _say(f"Refactor {status} in {len(buffer.edits)} edits. The function now reads:\n")
+    for line in buffer.text.splitlines()[first : last + 1]:
+        _say(f"    {line}")
+    before = len(buffer.edits)
+    buffer.on_edit = None
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="kimi.undo", arguments=[{"uri": buffer.uri}])
+    )
+    restored = "restored exactly" if buffer.text == SAMPLE else "NOT restored"
+    count = len(buffer.edits) - before
+    _say(f"\n--- Undo: {count} edit{'' if count == 1 else 's'}; the file is {restored} ---\n")
 
 
 def _usage_line(usage: Any) -> str:

@@ -56,3 +56,6 @@ def bulk_discount(quantity: int) -> float:
 _LINES = SAMPLE.splitlines()
 EXPLAIN_LINES = (_LINES.index("def total_value(items: list[Item]) -> float:"), len(_LINES))
 """The selection the demo explains: `total_value`, 0-based lines, end exclusive."""
+
+REFACTOR_LINES = EXPLAIN_LINES
+"""The selection the demo refactors: `total_value` again, which has no docstring yet."""
