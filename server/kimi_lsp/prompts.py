@@ -112,3 +112,64 @@ PRESETS: dict[str, str] = {
     "simplify": "simplify the code without changing its behaviour",
 }
 """Refactorings offered as code actions, by id."""
+
+
+COMPLETION_SYSTEM = """\
+You are a code completion engine inside the user's editor. The user's file is shown
+between <file> and </file>, with <CURSOR> where the cursor is. Reply with only the text
+to insert at <CURSOR>, wrapped in <completion> and </completion>: no explanation, no
+Markdown fences. Never repeat code that is before the cursor, and never include code
+that already follows it. Lines after the first keep their full indentation as in the
+file. If nothing useful fits, reply <completion></completion>."""
+
+COMPLETION_USER = """\
+Path: {path}
+Language: {language}
+{neighbours}<file>
+{prefix}<CURSOR>{suffix}
+</file>
+{scope}"""
+
+COMPLETION_SCOPE_LINE = "Complete the current line only."
+COMPLETION_SCOPE_BLOCK = "Complete the code at <CURSOR>: the rest of the current block at most."
+COMPLETION_ALTERNATIVES = (
+    "\nGive up to {count} different completions, each in its own <completion> block."
+)
+COMPLETION_STOP = "</completion>"
+
+NEIGHBOUR = """\
+<snippet path="{path}">
+{text}
+</snippet>
+"""
+
+
+def completion_messages(
+    *,
+    path: str,
+    language: str,
+    prefix: str,
+    suffix: str,
+    multiline: bool,
+    alternatives: int,
+    neighbours: list[tuple[str, str]],
+) -> list[JsonDict]:
+    """The fill-in-the-middle conversation for a chat model."""
+    snippets = "".join(NEIGHBOUR.format(path=p, text=t) for p, t in neighbours)
+    if snippets:
+        snippets = "Related code from other open files:\n" + snippets
+    scope = COMPLETION_SCOPE_BLOCK if multiline else COMPLETION_SCOPE_LINE
+    if alternatives > 1:
+        scope += COMPLETION_ALTERNATIVES.format(count=alternatives)
+    user = COMPLETION_USER.format(
+        path=path,
+        language=language,
+        neighbours=snippets,
+        prefix=prefix,
+        suffix=suffix,
+        scope=scope,
+    )
+    return [
+        {"role": "system", "content": COMPLETION_SYSTEM},
+        {"role": "user", "content": user},
+    ]

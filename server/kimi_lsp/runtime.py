@@ -74,7 +74,7 @@ class Runtime:
         if self._service is not None:
             self._service.client.retry = resolve.retry_policy(self.settings)
             self._service.client.timeouts = resolve.timeouts(self.settings)
-        keys = (self.settings.api_key, self.settings.file_api_key)
+        keys = (self.settings.api_key, self.settings.file_api_key, self.settings.completion.api_key)
         SECRETS.add([k.get_secret_value() for k in keys if k is not None])
         SECRETS.add([self.env.get(p.key_env or "") for p in PRESETS.values()])
         SECRETS.add([self.env.get("KIMI_LSP_API_KEY")])
@@ -109,6 +109,14 @@ class Runtime:
         if preset.name == "simulator" and not self.settings.base_url:
             simulator_url = await self._ensure_simulator()
         return resolve.resolve_endpoint(self.settings, self.env, simulator_url)
+
+    async def completion_endpoint(self) -> Endpoint:
+        """The endpoint for ghost text (`kimi.completion.*` over the main one)."""
+        preset = resolve.choose_preset(self.settings, self.env)
+        simulator_url = None
+        if preset.name == "simulator" and not self.settings.base_url:
+            simulator_url = await self._ensure_simulator()
+        return resolve.completion_endpoint(self.settings, self.env, simulator_url)
 
     async def _ensure_simulator(self) -> str:
         if self._simulator_lock is None:

@@ -4,6 +4,8 @@
 |-----------------------------|------------------------------------------------------|
 | features/lifecycle.py       | initialize, initialized, didChangeConfiguration, shutdown |
 | features/documents.py       | didClose: forget undo records of the document        |
+| features/inline_completion.py | textDocument/inlineCompletion (ghost text)         |
+| features/completion.py      | textDocument/completion (ghost-text fallback)        |
 | features/code_actions.py    | textDocument/codeAction                              |
 | features/commands.py        | workspace/executeCommand: the kimi.* commands        |
 """
@@ -20,6 +22,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from kimi_lsp import __version__
+from kimi_lsp.completion.engine import CompletionEngine
 from kimi_lsp.edits.history import UndoHistory
 from kimi_lsp.logs import EXPECTED_CODES
 from kimi_lsp.lsp.protocol import KimiProtocol
@@ -51,6 +54,12 @@ class KimiLanguageServer(LanguageServer):
         """Documents a rewrite is streaming into right now (one at a time per document)."""
         self.active: dict[asyncio.Task[Any], ActiveCommand] = {}
         """Running model commands, for kimi.cancel."""
+        self.completions = CompletionEngine()
+        """Ghost-text state: suggestions shown, the cache."""
+        self.ghost_requests: dict[str, asyncio.Task[Any]] = {}
+        """The ghost-text request running for each document (a newer one supersedes it)."""
+        self.ghost_told: set[str] = set()
+        """Kinds of ghost-text failure already shown to the user."""
 
     @property
     def kimi_protocol(self) -> KimiProtocol:
@@ -71,9 +80,23 @@ class KimiLanguageServer(LanguageServer):
 
 
 def _features() -> list[Callable[[KimiLanguageServer], None]]:
-    from kimi_lsp.features import code_actions, commands, documents, lifecycle
+    from kimi_lsp.features import (
+        code_actions,
+        commands,
+        completion,
+        documents,
+        inline_completion,
+        lifecycle,
+    )
 
-    return [lifecycle.register, documents.register, code_actions.register, commands.register]
+    return [
+        lifecycle.register,
+        documents.register,
+        inline_completion.register,
+        completion.register,
+        code_actions.register,
+        commands.register,
+    ]
 
 
 def create_server(runtime: Runtime | None = None) -> KimiLanguageServer:

@@ -55,6 +55,21 @@ class LineIndex:
         self.text = text
         self.starts = [0, *(m.end() for m in _EOL.finditer(text))]
 
+    def edited(self, start: int, end: int, new: str) -> LineIndex:
+        """The index of the text with [start, end) replaced by `new`, without rescanning
+        the whole text (a full rescan only where a `\r` could join or split a CRLF)."""
+        text = self.text[:start] + new + self.text[end:]
+        if "\r" in new or "\r" in self.text[max(0, start - 1) : end + 1]:
+            return LineIndex(text)
+        first = bisect_right(self.starts, start)
+        after = bisect_right(self.starts, end)
+        delta = len(new) - (end - start)
+        inserted = [start + m.end() for m in _EOL.finditer(new)]
+        index = LineIndex.__new__(LineIndex)
+        index.text = text
+        index.starts = self.starts[:first] + inserted + [x + delta for x in self.starts[after:]]
+        return index
+
     @property
     def line_count(self) -> int:
         """Number of lines (a trailing newline starts an empty last line)."""

@@ -107,6 +107,15 @@ class Session:
         return "utf-16" if self.client_name == "vscode" else "utf-8"
 
 
+def capabilities(name: str) -> types.ClientCapabilities:
+    """The captured client's capabilities. VS Code gets inline completion, as VS Code with
+    vscode-languageclient 10+ has; Neovim 0.11 has none (it arrives in 0.12)."""
+    caps = client_capabilities(CLIENTS[name])
+    if name == "vscode" and caps.text_document is not None:
+        caps.text_document.inline_completion = types.InlineCompletionClientCapabilities()
+    return caps
+
+
 def kimi_options(sim: Simulator, extra: dict[str, Any]) -> dict[str, Any]:
     options: dict[str, Any] = {
         "provider": "simulator",
@@ -157,7 +166,7 @@ async def client(
         lsp_client.session = session  # type: ignore[attr-defined]
         await lsp_client.initialize_session(
             types.InitializeParams(
-                capabilities=client_capabilities(CLIENTS[request.param]),
+                capabilities=capabilities(request.param),
                 client_info=CLIENT_INFO[request.param],
                 root_uri=tmp_path.as_uri(),
                 workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],

@@ -120,3 +120,25 @@ def timeouts(settings: Settings) -> Timeouts:
     """The network timeouts from settings."""
     t = settings.timeouts
     return Timeouts(connect=t.connect_seconds, read=t.read_seconds)
+
+
+def completion_endpoint(
+    settings: Settings, env: Mapping[str, str], simulator_url: str | None = None
+) -> Endpoint:
+    """The endpoint for ghost text: the main one, with `kimi.completion.*` overrides."""
+    c = settings.completion
+    if c.base_url and c.model is None and settings.model is None:
+        raise NotConfigured("kimi.completion.baseUrl is set: set kimi.completion.model too.")
+    main = resolve_endpoint(settings, env, simulator_url)
+    base_url = c.base_url or main.base_url
+    gateway = PRESETS["aigateway"].base_url
+    return Endpoint(
+        provider=main.provider if not c.base_url else "completion",
+        base_url=base_url,
+        model=c.model or main.model,
+        api_key=c.api_key or main.api_key,
+        key_hint=main.key_hint if not c.base_url else "set kimi.completion.apiKey",
+        accepts_reasoning_effort=base_url == gateway
+        or (main.accepts_reasoning_effort and not c.base_url),
+        accepts_web_search=False,
+    )

@@ -94,6 +94,41 @@ class ToolSettings(_Section):
     """Time one search_text call may take."""
 
 
+class CompletionSettings(_Section):
+    """Ghost text (inline completions) and the completion-list fallback."""
+
+    enabled: bool = True
+    """Automatic suggestions while typing; explicit requests work either way."""
+    languages: dict[str, bool] = {}
+    """Per-language override of `enabled`, by language id, e.g. {"markdown": false}."""
+    model: str | None = None
+    """A model for ghost text only (e.g. a faster one); defaults to kimi.model."""
+    base_url: str | None = None
+    """Its base URL; defaults to kimi.baseUrl."""
+    api_key: SecretStr | None = None
+    """Its key; defaults to the main key."""
+    debounce_ms: int = Field(default=100, ge=0, le=2_000)
+    """Pause in typing before an automatic request reaches the model."""
+    max_prompt_tokens: int = Field(default=1_500, ge=200, le=32_000)
+    """Budget of the context sent (text before and after the cursor, related snippets)."""
+    max_tokens: int = Field(default=2_048, ge=64, le=16_384)
+    """Output budget; reasoning counts toward it, so it must leave room."""
+    reasoning_effort: Literal["none", "low", "medium", "high"] = "low"
+    """Sent to providers that accept it (AIgateway)."""
+    fallback: Literal["invoked", "always", "off"] = "invoked"
+    """textDocument/completion item for clients without inline completion: on explicit
+    invocation only, on every request, or never."""
+    cache_size: int = Field(default=64, ge=0, le=10_000)
+    """Completions remembered by the text around the cursor."""
+    neighbours: bool = True
+    """Add the most similar snippets of other open documents when the budget allows."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _completion_url(cls, value: str | None) -> str | None:
+        return _check_url(value)
+
+
 class Settings(_Section):
     """Everything under the `kimi` section."""
 
@@ -118,6 +153,8 @@ class Settings(_Section):
     """Prices by model id, overriding the built-in table."""
     explain: ExplainSettings = ExplainSettings()
     """The explain command."""
+    completion: CompletionSettings = CompletionSettings()
+    """Ghost text."""
     tools: ToolSettings = ToolSettings()
     """The read-only workspace tools."""
     web_search: bool = False
@@ -136,15 +173,20 @@ class Settings(_Section):
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        try:
-            url = httpx.URL(value)
-            port = url.port
-        except (httpx.InvalidURL, ValueError) as exc:
-            raise ValueError(f"is not a valid URL ({exc})") from None
-        if not url.host or (port is not None and not 0 < port < 65536):
-            raise ValueError("needs a host (and a port from 1 to 65535)")
-        return value.rstrip("/")
+        return _check_url(value)
+
+
+def _check_url(value: str | None) -> str | None:
+    """An http(s) URL with a host and a valid port, without a trailing slash."""
+    if value is None or value == "":
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    try:
+        url = httpx.URL(value)
+        port = url.port
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise ValueError(f"is not a valid URL ({exc})") from None
+    if not url.host or (port is not None and not 0 < port < 65536):
+        raise ValueError("needs a host (and a port from 1 to 65535)")
+    return value.rstrip("/")

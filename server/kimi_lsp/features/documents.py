@@ -13,3 +13,5 @@ def register(server: KimiLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: KimiLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.undo.forget(params.text_document.uri)
+        ls.kimi_protocol.indexes.pop(params.text_document.uri, None)
+        ls.completions.typing.forget(params.text_document.uri)

@@ -11,6 +11,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+from kimi_lsp.lsp.protocol import KimiProtocol
 from kimi_lsp.text import Encoding, LineIndex, PositionError, encoding_name
 
 
@@ -46,7 +47,11 @@ def snapshot(ls: LanguageServer, uri: str) -> DocumentSnapshot:
         raise JsonRpcInvalidParams(
             f"{uri} is not open in the editor; open it, then run the command again."
         )
-    text = document.source
+    protocol = ls.protocol
+    index = (
+        protocol.index_of(uri) if isinstance(protocol, KimiProtocol) else LineIndex(document.source)
+    )
+    text = index.text
     return DocumentSnapshot(
         uri=uri,
         version=document.version,
@@ -54,7 +59,7 @@ def snapshot(ls: LanguageServer, uri: str) -> DocumentSnapshot:
         language=document.language_id or _language_from_name(uri),
         path=display_path(ls, uri),
         encoding=cast(Encoding, encoding_name(ls.workspace.position_encoding)),
-        index=LineIndex(text),
+        index=index,
     )
 
 

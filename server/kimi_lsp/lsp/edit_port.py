@@ -8,6 +8,7 @@ from typing import cast
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
+from kimi_lsp.lsp.protocol import KimiProtocol
 from kimi_lsp.text import Encoding, LineIndex, encoding_name
 
 
@@ -39,8 +40,12 @@ class LspEditPort:
 
     async def apply(self, version: int | None, start: int, end: int, text: str) -> bool:
         """Replace [start, end) of the text at `version`; the client's `applied` answer."""
-        current, _ = self.snapshot()
-        index = LineIndex(current)
+        self.snapshot()  # raises when closed
+        protocol = self._ls.protocol
+        if isinstance(protocol, KimiProtocol):
+            index = protocol.index_of(self.uri)
+        else:
+            index = LineIndex(self.snapshot()[0])
         a = index.position(start, self._encoding)
         b = index.position(end, self._encoding)
         rng = types.Range(

@@ -41,6 +41,8 @@ class KimiProtocol(LanguageServerProtocol):
         """The work of each running command, by the client's request id."""
         self.command_runners: set[asyncio.Task[Any]] = set()
         """The tasks that answer those requests."""
+        self.indexes: dict[str, tuple[int | None, LineIndex]] = {}
+        """Line index of each open document at a version, kept up to date change by change."""
         self.watchers: dict[str, list[Watcher]] = {}
         """Called with every change of a document, by URI (edit writers, undo records)."""
 
@@ -77,6 +79,20 @@ class KimiProtocol(LanguageServerProtocol):
         self._shutdown = True
         return None
 
+    def index_of(self, uri: str) -> LineIndex:
+        """The line index of an open document's current text (built once, then kept)."""
+        document = self.workspace.text_documents[uri]
+        cached = self.indexes.get(uri)
+        if (
+            cached is not None
+            and cached[0] == document.version
+            and cached[1].text is document.source
+        ):
+            return cached[1]
+        index = LineIndex(document.source)
+        self.indexes[uri] = (document.version, index)
+        return index
+
     def watch(self, uri: str, watcher: Watcher) -> Callable[[], None]:
         """Call `watcher(before, changes, after)` on every change of `uri`; returns the undo."""
         self.watchers.setdefault(uri, []).append(watcher)
@@ -101,19 +117,22 @@ class KimiProtocol(LanguageServerProtocol):
             log.warning("didChange for %s, which is not open: ignored", uri)
             return None
         encoding = cast(Encoding, encoding_name(self.workspace.position_encoding))
-        before = text = document.source
+        index = self.index_of(uri)
+        before = index.text
         changes: list[Change] = []
         for change in params.content_changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
-                index = LineIndex(text)
                 start = index.clamped_offset(change.range.start, encoding)
                 end = max(start, index.clamped_offset(change.range.end, encoding))
+                index = index.edited(start, end, change.text)
             else:
-                start, end = 0, len(text)
+                start, end = 0, len(index.text)
+                index = LineIndex(change.text)
             changes.append((start, end, change.text))
-            text = text[:start] + change.text + text[end:]
+        text = index.text
         document._source = text
         document.version = params.text_document.version
+        self.indexes[uri] = (document.version, index)
         for watcher in list(self.watchers.get(uri, ())):
             try:
                 watcher(before, changes, text)
