@@ -7,18 +7,20 @@ import asyncio
 import logging
 import os
 from collections.abc import Mapping
-
-import httpx
+from typing import TYPE_CHECKING
 
 from kimi_lsp.config import resolve, sources
 from kimi_lsp.config.presets import PRESETS
 from kimi_lsp.config.settings import Settings
 from kimi_lsp.logs import SECRETS
-from kimi_lsp.model.client import ModelClient
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.ledger import UsageLedger
 from kimi_lsp.model.service import ModelService
-from kimi_lsp.simulator import Simulator
+
+if TYPE_CHECKING:  # imported when first used: they are not needed to start
+    import httpx
+
+    from kimi_lsp.simulator import Simulator
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,8 @@ class Runtime:
     def service(self) -> ModelService:
         """The model service, created on first use inside the running loop."""
         if self._service is None:
+            from kimi_lsp.model.client import ModelClient
+
             client = ModelClient(
                 timeouts=resolve.timeouts(self.settings),
                 retry=resolve.retry_policy(self.settings),
@@ -123,6 +127,8 @@ class Runtime:
             self._simulator_lock = asyncio.Lock()
         async with self._simulator_lock:
             if self._simulator is None:
+                from kimi_lsp.simulator import Simulator
+
                 key = self.settings.api_key
                 simulator = Simulator(
                     api_key=key.get_secret_value() if key else resolve.SIMULATOR_KEY

@@ -6,8 +6,8 @@ Every field has a docstring: they are the reference for `docs/protocol.md`.
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator
 from pydantic.alias_generators import to_camel
 
@@ -183,10 +183,10 @@ def _check_url(value: str | None) -> str | None:
     if not value.startswith(("http://", "https://")):
         raise ValueError("must start with http:// or https://")
     try:
-        url = httpx.URL(value)
+        url = urlsplit(value)
         port = url.port
-    except (httpx.InvalidURL, ValueError) as exc:
+    except ValueError as exc:
         raise ValueError(f"is not a valid URL ({exc})") from None
-    if not url.host or (port is not None and not 0 < port < 65536):
+    if not url.hostname or (port is not None and not 0 < port < 65536):
         raise ValueError("needs a host (and a port from 1 to 65535)")
     return value.rstrip("/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,8 @@ class RecordedRequest(BaseModel):
     completed: bool = False
     client_disconnected: bool = False
     chunk_times: list[tuple[float, str]] = Field(default_factory=list)
+    received_at: float = Field(default_factory=time.monotonic)
+    """``time.monotonic()`` when the request was read (for benchmarks)."""
 
 
 class Recorder:

@@ -43,14 +43,17 @@ class Simulator:
         port: int = 0,
         models: tuple[str, ...] | list[str] = MODELS,
         pace: float = 0.0,
+        latency: float = 0.0,
     ) -> None:
         """Configure the simulator; call :meth:`start` or use ``async with``.
 
-        ``pace`` is the delay between chunks of unscripted (default) answers, so a demo
-        streams visibly; scripted turns set their own timing.
+        ``pace`` (delay between chunks) and ``latency`` (time to first token) apply to
+        unscripted (default) answers, so a demo streams visibly and a benchmark has a fixed
+        model latency; scripted turns set their own timing.
         """
         self.api_key = api_key
         self.pace = pace
+        self.latency = latency
         self.host = host
         self.models = tuple(models)
         self._requested_port = port
@@ -240,8 +243,8 @@ class Simulator:
             turn = fit_scripted_turn(self._script.popleft(), params.body)
         else:
             turn = default_turn(params.body)
-            if self.pace and not turn.chunk_delay:
-                turn = turn.model_copy(update={"chunk_delay": self.pace})
+            timing = {"chunk_delay": self.pace, "ttft": self.latency}
+            turn = turn.model_copy(update={k: v for k, v in timing.items() if v})
         if turn.status != 200:
             raise ApiError(
                 turn.status, turn.resolved_error_message(), turn.resolved_error_type(), turn.headers
