@@ -38,6 +38,7 @@ e2e: $(STAMP)
 ## bench: benchmarks that print figures (never asserted in tests)
 bench: $(STAMP)
 	$(BIN)/python bench/edits.py
+	$(BIN)/python bench/completion.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
