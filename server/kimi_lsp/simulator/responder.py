@@ -2,8 +2,9 @@
 
 Answers come from a small registry of handlers, each a detector and an answer function
 over a :class:`~kimi_lsp.simulator.prompt.Prompt`. The first handler whose detector
-accepts the prompt answers; a generic fallback answers anything else. New tasks
-(completion, ...) are added with :func:`register`. The rewrite handler (refactorings and
+accepts the prompt answers; a generic fallback answers anything else. New tasks are added
+with :func:`register`. The completion handler (fill-in-the-middle ghost text, see
+:mod:`.completion`) comes first. The rewrite handler (refactorings and
 fixes, before explain since an instruction may say "explain") answers in one turn with one
 code block; the explain handler reads an imported workspace module with the ``read_file``
 tool first when the request offers it.
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .completion import completion_answer, is_completion
 from .explain import is_explain
 from .prompt import Prompt, read_prompt
 from .rewrite import is_rewrite, rewrite_answer
@@ -32,6 +34,7 @@ class Handler:
 
 
 HANDLERS: list[Handler] = [
+    Handler("completion", is_completion, completion_answer),
     Handler("rewrite", is_rewrite, rewrite_answer),
     Handler("explain", is_explain, explain_with_tools),
 ]
