@@ -144,24 +144,20 @@ class RegionWriter:
         """Wait until the edit in flight is confirmed or known stale."""
         pending = self._pending
         while pending is not None and pending.state == "sent":
-            self._changed.clear()
-            try:
-                async with asyncio.timeout(self._confirm_timeout):  # not wait_for: in 3.11
-                    await self._changed.wait()  # it can swallow a cancellation
-            except TimeoutError:
-                raise EditorNotResponding(
-                    "the editor accepted an edit but did not report the change "
-                    f"within {self._confirm_timeout:g}s"
-                ) from None
+            await self._next_change(
+                "the editor accepted an edit but did not report the change "
+                f"within {self._confirm_timeout:g}s"
+            )
 
     async def _wait_for_version_change(self, version: int | None) -> None:
         """After a rejection, wait for the change that made the edit stale."""
         while self.port.snapshot()[1] == version:
-            self._changed.clear()
-            try:
-                async with asyncio.timeout(self._confirm_timeout):  # not wait_for: in 3.11
-                    await self._changed.wait()  # it can swallow a cancellation
-            except TimeoutError:
-                raise EditorNotResponding(
-                    "the editor rejected an edit without reporting any change"
-                ) from None
+            await self._next_change("the editor rejected an edit without reporting any change")
+
+    async def _next_change(self, failure: str) -> None:
+        self._changed.clear()
+        try:
+            async with asyncio.timeout(self._confirm_timeout):  # not wait_for: in 3.11
+                await self._changed.wait()  # it can swallow a cancellation
+        except TimeoutError:
+            raise EditorNotResponding(failure) from None

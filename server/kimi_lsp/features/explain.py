@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from kimi_lsp.features.errors import request_failed
 from kimi_lsp.features.model_command import run_model_command
+from kimi_lsp.features.selection import selection_context
 from kimi_lsp.features.streaming import StreamNotifier
 from kimi_lsp.lsp.arguments import one_object, optional_str, range_of, uri_of
 from kimi_lsp.lsp.documents import snapshot
 from kimi_lsp.lsp.progress import WorkDone
 from kimi_lsp.lsp.toolbox import make_toolbox
-from kimi_lsp.model.errors import ModelError
 from kimi_lsp.server import KimiLanguageServer
-from kimi_lsp.tasks.context import gather
 from kimi_lsp.tasks.explain import explain
 
 COMMAND = "kimi.explain"
@@ -31,19 +29,7 @@ async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
     stream = StreamNotifier(ls, "explain", optional_str(obj, "streamId", COMMAND))
     doc = snapshot(ls, uri)
     start, end = doc.offsets(rng)
-    settings = ls.runtime.settings.explain
-    try:
-        data = gather(
-            doc.index,
-            start,
-            end,
-            path=doc.path,
-            language=doc.language,
-            context_lines=settings.context_lines,
-            max_selection_chars=settings.max_selection_chars,
-        )
-    except ModelError as error:
-        raise request_failed(error) from None
+    data = selection_context(ls, doc, start, end)
 
     async def body(stream: StreamNotifier, progress: WorkDone) -> dict[str, Any]:
         markdown = await explain(

@@ -13,13 +13,11 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from kimi_lsp import prompts
-from kimi_lsp.features.errors import request_failed
 from kimi_lsp.features.rewrite import run_rewrite
+from kimi_lsp.features.selection import selection_context
 from kimi_lsp.lsp.arguments import one_object, optional_str, range_of, uri_of
 from kimi_lsp.lsp.documents import snapshot
-from kimi_lsp.model.errors import ModelError
 from kimi_lsp.server import KimiLanguageServer
-from kimi_lsp.tasks.context import gather
 
 REFACTOR = "kimi.refactor"
 FIX = "kimi.fix"
@@ -76,19 +74,7 @@ async def _start(
         line, _ = doc.index.position(start, "utf-32")
         start = doc.index.starts[line]
         end = start + len(doc.index.line_text(line))
-    settings = ls.runtime.settings.explain
-    try:
-        context = gather(
-            doc.index,
-            start,
-            end,
-            path=doc.path,
-            language=doc.language,
-            context_lines=settings.context_lines,
-            max_selection_chars=settings.max_selection_chars,
-        )
-    except ModelError as error:
-        raise request_failed(error) from None
+    context = selection_context(ls, doc, start, end)
     return await run_rewrite(
         ls,
         kind=kind,

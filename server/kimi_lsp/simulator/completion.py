@@ -11,8 +11,9 @@ The answer is one sentence of reasoning (short: the request's small ``max_tokens
 it) and ``<completion>TEXT</completion>``, or N different blocks (the best first) separated
 by newlines. A ``stop: ["</completion>"]`` request then gets TEXT alone, as from the real
 API. TEXT comes from the first rule that applies (see :mod:`.fimbody`, :mod:`.fimwords`):
-an empty function body, a block body, a partial word, an open call, a line end; in a string
-or comment it is empty. When only the current line is asked for, TEXT is its first line.
+an empty function body, a block body, a partial word, an open call, a line above the
+statement after the cursor (:mod:`.fimstart`), a line end; in a string or comment it is
+empty (:mod:`.fimquote` finds strings in a window that starts mid-file). When only the current line is asked for, TEXT is its first line.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from .fimbody import block_body, function_body, line_end
 from .fimscan import in_noise
 from .fimsite import Answer, Fim, Site
+from .fimstart import statement_start
 from .fimwords import call, word
 from .prompt import Prompt, header, message_text, resolve_language
 from .script import Turn
@@ -40,7 +42,7 @@ ALTERNATIVES = re.compile(r"Give up to (\d+) different completions")
 MAX_ALTERNATIVES = 10
 NOISE_REASON = "The cursor is inside a string or comment, so I add nothing."
 Rule = Callable[[Site], Answer | None]
-RULES: list[Rule] = [function_body, block_body, word, call]
+RULES: list[Rule] = [function_body, block_body, word, call, statement_start]
 
 
 def system_text(prompt: Prompt) -> str:
@@ -99,7 +101,7 @@ def is_completion(prompt: Prompt) -> bool:
 def complete(fim: Fim) -> Answer:
     """The answer of the first rule that applies at the cursor."""
     site = Site(fim)
-    if in_noise(fim.prefix, site.python):
+    if in_noise(fim.prefix, site.python, fim.suffix):
         return Answer(NOISE_REASON, [""], ["TODO", "..."])
     for rule in RULES:
         answer = rule(site)

@@ -11,10 +11,9 @@ import keyword
 import re
 from dataclasses import dataclass, field
 
+from .fimquote import PY_NOISE, py_in_noise, py_spans
+
 IDENT = re.compile(r"[^\W\d]\w*")
-PY_NOISE = re.compile(
-    r"#[^\n]*|(\"\"\"|''')[\s\S]*?(?:\1|\Z)|\"(?:\\.|[^\"\\\n])*\"?|'(?:\\.|[^'\\\n])*'?"
-)
 BRACE_NOISE = re.compile(
     r"//[^\n]*|/\*[\s\S]*?(?:\*/|\Z)|`(?:\\.|[^`\\])*`?"
     r"|\"(?:\\.|[^\"\\\n])*\"?|'(?:\\.|[^'\\\n])*'?"
@@ -75,26 +74,38 @@ def reserved(python: bool) -> frozenset[str]:
     return PY_WORDS if python else BRACE_WORDS
 
 
-def code_only(text: str, python: bool) -> str:
-    """``text`` with string literals and comments blanked (same length, same newlines)."""
-    pattern = PY_NOISE if python else BRACE_NOISE
-    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+def code_only(text: str, python: bool, window: bool = True) -> str:
+    """``text`` with string literals and comments blanked (same length, same newlines).
+
+    A Python ``window`` may start inside a string (see :mod:`.fimquote`); text known to
+    start in code (the suffix after a cursor in code) is read from its start.
+    """
+    if python:
+        spans = py_spans(text) if window else (m.span() for m in PY_NOISE.finditer(text))
+        parts, position = [], 0
+        for start, end in spans:
+            parts += [text[position:start], re.sub(r"[^\n]", " ", text[start:end])]
+            position = end
+        return "".join([*parts, text[position:]])
+    return BRACE_NOISE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
-def in_noise(text: str, python: bool) -> bool:
-    """Whether the end of ``text`` is inside a string literal or a comment."""
+def in_noise(text: str, python: bool, suffix: str = "") -> bool:
+    """Whether the end of ``text`` (the cursor, before ``suffix``) is in a string or comment."""
+    if python:
+        return py_in_noise(text, suffix)
     last = None
-    for match in (PY_NOISE if python else BRACE_NOISE).finditer(text):
+    for match in BRACE_NOISE.finditer(text):
         last = match
     if last is None or last.end() != len(text):
         return False
     noise = last.group()
-    if noise.startswith(("#", "//")):
+    if noise.startswith("//"):
         return True
     if noise.startswith("/*"):
         return len(noise) < 4 or not noise.endswith("*/")
-    quote = noise[:3] if noise[:3] in ('"""', "'''") else noise[0]
-    closed = len(noise) >= 2 * len(quote) and noise.endswith(quote)
+    quote = noise[0]
+    closed = len(noise) >= 2 and noise.endswith(quote)
     return not closed or noise.endswith("\\" + quote)
 
 

@@ -67,7 +67,7 @@ def word_templates(site: Site, partial: str, start: int) -> list[str]:
     paren = "" if site.rest.startswith("(") else "("
     line = site.code_line[:start]
     functions = {d.name for d in site.defs}
-    suffix_code = code_only(site.fim.suffix, site.python)
+    suffix_code = code_only(site.fim.suffix, site.python, window=False)
     prefix_words = [m.group() for m in IDENT.finditer(site.code) if m.end() != len(site.code)]
     words = [w for w in prefix_words + IDENT.findall(suffix_code) if w not in reserved(site.python)]
     if line.endswith("."):
