@@ -79,10 +79,11 @@ async def overhead(sim: Simulator, folder: Path, lines: int, samples: int) -> di
     rng = random.Random(lines)
     ends = [i for i, ch in enumerate(s.text) if ch == "\n"]
     spent: list[float] = []
-    for offset in rng.sample(ends, 5):  # warm-up: first model client, first requests
+    chosen = rng.sample(ends, samples + 5)  # distinct places: no cache hits
+    for offset in chosen[:5]:  # warm-up: the first model client and requests
         sim.script(Turn(reasoning="r", content="<completion>pass</completion>"))
         await s.request_inline(offset)[1]
-    for offset in rng.sample(ends, samples):
+    for offset in chosen[5:]:
         sim.script(Turn(reasoning="r", content="<completion>value += 1</completion>"))
         before = len(sim.requests)
         began = time.monotonic()
@@ -129,16 +130,24 @@ async def reuse(sim: Simulator, folder: Path, samples: int) -> dict[str, float]:
 
 
 def replay_source(keystrokes: int) -> tuple[str, str, str]:
-    """(text before, the part typed, text after) from CPython's textwrap.py."""
+    """(text before, the part typed, text after) from CPython's textwrap.py: the body of
+    `TextWrapper._wrap_chunks`, dense code (its docstring is already there)."""
     source = Path(inspect.getsourcefile(textwrap) or "").read_text()
-    start = source.index("class TextWrapper:")
+    start = source.index("        lines = []\n", source.index("def _wrap_chunks"))
     return source[:start], source[start : start + keystrokes], source[start + keystrokes :]
 
 
 def schedule(typed: str, seed: int = 7) -> list[float]:
-    """Seconds to wait after each keystroke: quick within a line, a pause at line ends."""
+    """Seconds to wait after each keystroke: quick bursts, and a pause where a person
+    stops to think: after the indentation of a new line, before its first word."""
     rng = random.Random(seed)
-    return [rng.uniform(0.4, 0.7) if ch == "\n" else rng.uniform(0.025, 0.06) for ch in typed]
+    waits = []
+    for i, ch in enumerate(typed):
+        line = typed[typed.rfind("\n", 0, i + 1) + 1 : i + 1]
+        nxt = typed[i + 1 : i + 2]
+        starts_statement = ch in " \n" and not line.strip() and nxt.strip() != ""
+        waits.append(rng.uniform(0.4, 0.7) if starts_statement else rng.uniform(0.025, 0.06))
+    return waits
 
 
 async def replay_ours(sim: Simulator, folder: Path, keystrokes: int) -> dict[str, float]:
