@@ -13,7 +13,8 @@ by newlines. A ``stop: ["</completion>"]`` request then gets TEXT alone, as from
 API. TEXT comes from the first rule that applies (see :mod:`.fimbody`, :mod:`.fimwords`):
 an empty function body, a block body, a partial word, an open call, a line above the
 statement after the cursor (:mod:`.fimstart`), a line end; in a string or comment it is
-empty (:mod:`.fimquote` finds strings in a window that starts mid-file). When only the current line is asked for, TEXT is its first line.
+empty (:mod:`.fimquote` finds strings in a window that starts mid-file). When only the
+current line is asked for, TEXT is its first line.
 """
 
 from __future__ import annotations

@@ -100,18 +100,35 @@ def closes_soon(quote: str, suffix: str) -> bool:
     return end != -1 or not CODE_LINE.search(suffix)
 
 
-def py_in_noise(prefix: str, suffix: str) -> bool:
-    """Whether the cursor between ``prefix`` and ``suffix`` is in a string or comment."""
-    _, matches = py_noise(prefix)
-    last = matches[-1] if matches else None
-    if last is None or last.end() != len(prefix):
+def line_noise(line: str) -> bool:
+    """Whether the end of ``line``, read on its own, is in a comment or one-line string."""
+    last = None
+    for match in PY_NOISE.finditer(line):
+        last = match
+    if last is None or last.end() != len(line):
         return False
     noise = last.group()
     if noise.startswith("#"):
         return True
-    if noise[:3] in TRIPLES and len(noise) >= 3:
-        if closed(noise):
-            return False
-        return open_score(prefix, last.start()) >= 0 and closes_soon(noise[:3], suffix)
+    if noise[:3] in TRIPLES:
+        return False
     ends = len(noise) >= 2 and noise.endswith(noise[0])
     return not ends or noise.endswith("\\" + noise[0])
+
+
+def py_in_noise(prefix: str, suffix: str) -> bool:
+    """Whether the cursor between ``prefix`` and ``suffix`` is in a string or comment.
+
+    Comments and one-line strings are read from the cursor line alone; a triple-quoted
+    string counts only if its opening quote looks like one and ``suffix`` closes it soon.
+    """
+    if line_noise(prefix.rsplit("\n", 1)[-1]):
+        return True
+    _, matches = py_noise(prefix)
+    last = matches[-1] if matches else None
+    if last is None or last.end() != len(prefix) or last.group()[:3] not in TRIPLES:
+        return False
+    noise = last.group()
+    if closed(noise):
+        return False
+    return open_score(prefix, last.start()) >= 0 and closes_soon(noise[:3], suffix)

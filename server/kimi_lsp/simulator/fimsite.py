@@ -107,7 +107,9 @@ class Site:
     def defs(self) -> list[Definition]:
         """Functions defined in the prefix, the suffix, then the neighbour snippets."""
         found = definitions(self.code, self.fim.language)
-        found += definitions(code_only(self.fim.suffix, self.python, window=False), self.fim.language)
+        found += definitions(
+            code_only(self.fim.suffix, self.python, window=False), self.fim.language
+        )
         return found + self.snippet_defs
 
     @cached_property

@@ -16,20 +16,22 @@ from .fimsite import Answer, Site
 
 START_REASON = "The cursor starts an existing statement, so I add one line above it."
 SELF_ASSIGN = re.compile(r"[ \t]*(self|this)\.(\w+)[ \t]*=[ \t]*(\w+)[ \t;]*$")
-ASSIGN = re.compile(r"(?:(?:const|let|var)[ \t]+)?([\w.\[\]]+)[ \t]*(?::[^=]*)?([-+*/%|&]?)=[^=]")
+ASSIGN = re.compile(
+    r"(?:(?:const|let|var)[ \t]+)?([\w.]+(?:\[[^\]\n]*\])*)[ \t]*(?::[^=]*)?([-+*/%|&]?)=[^=]"
+)
 CALL = re.compile(r"(?:await[ \t]+)?([\w.]+)[ \t]*\(")
 LONGEST = 40
 
 
-def short(text: str) -> str:
+def short(text: str, vague: str = "the condition") -> str:
     """``text`` without a trailing ``:``/``{``/``;``, or a vaguer phrase if it is long."""
-    text = text.strip().rstrip(":{;").strip().strip("()")
-    return text if len(text) <= LONGEST else "the condition"
+    text = text.strip().rstrip(":{;").strip()
+    return text if len(text) <= LONGEST else vague
 
 
 def describe(statement: str) -> str:
     """A one-line comment text saying what ``statement`` does."""
-    text = statement.strip()
+    text = re.sub(r"^(?:async|await)[ \t]+", "", statement.strip())
     word = match.group() if (match := IDENT.match(text)) else ""
     rest = text[len(word) :]
     if word == "return":
@@ -45,9 +47,11 @@ def describe(statement: str) -> str:
     if word == "raise" or word == "throw":
         return "Reject the input."
     if word in ("try", "with"):
-        return "Guard the next step." if word == "try" else f"Open {short(rest)}."
+        return "Guard the next step." if word == "try" else f"Open {short(rest, 'the context')}."
     if word in ("break", "continue", "pass"):
-        return {"break": "Stop here.", "continue": "Skip to the next one."}.get(word, "Nothing.")
+        return {"break": "Stop here.", "continue": "Skip to the next one."}.get(
+            word, "Nothing to do here."
+        )
     if assign := ASSIGN.match(text):
         target = assign.group(1)
         return f"Update {target}." if assign.group(2) else f"Set {target}."
