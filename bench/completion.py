@@ -131,10 +131,12 @@ async def reuse(sim: Simulator, folder: Path, samples: int) -> dict[str, float]:
 
 def replay_source(keystrokes: int) -> tuple[str, str, str]:
     """(text before, the part typed, text after) from CPython's textwrap.py: the body of
-    `TextWrapper._wrap_chunks`, dense code (its docstring is already there)."""
+    `TextWrapper._wrap_chunks`, dense code (its docstring is already there). The text after
+    starts with an empty line: the typist writes new lines above the existing code."""
     source = Path(inspect.getsourcefile(textwrap) or "").read_text()
     start = source.index("        lines = []\n", source.index("def _wrap_chunks"))
-    return source[:start], source[start : start + keystrokes], source[start + keystrokes :]
+    end = source.rindex("\n", start, start + keystrokes) + 1  # whole lines are typed
+    return source[:start], source[start:end], "\n" + source[end:]
 
 
 def schedule(typed: str, seed: int = 7) -> list[float]:
@@ -153,6 +155,7 @@ def schedule(typed: str, seed: int = 7) -> list[float]:
 async def replay_ours(sim: Simulator, folder: Path, keystrokes: int) -> dict[str, float]:
     s = await session(sim, folder)
     before, typed, after = replay_source(keystrokes)
+    keystrokes = len(typed)
     s.open("textwrap_replay.py", before + after)
     offset, pending, waits = len(before), None, schedule(typed)
     start_requests = len(sim.requests)
@@ -189,6 +192,7 @@ async def replay_ours(sim: Simulator, folder: Path, keystrokes: int) -> dict[str
 
 async def replay_naive(sim: Simulator, keystrokes: int) -> dict[str, float]:
     before, typed, after = replay_source(keystrokes)
+    keystrokes = len(typed)
     waits = schedule(typed)
     prompt_tokens = completion_tokens = 0
     pauses = got = 0
