@@ -44,4 +44,4 @@ async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
         )
         return {"markdown": markdown, "streamId": stream.id}
 
-    return await run_model_command(ls, title="Kimi: explain", stream=stream, body=body)
+    return await run_model_command(ls, title="Kimi: explain", stream=stream, body=body, uri=uri)

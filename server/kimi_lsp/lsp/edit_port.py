@@ -26,7 +26,8 @@ class LspEditPort:
         caps = ls.client_capabilities.workspace
         edit_caps = caps.workspace_edit if caps else None
         client = str(getattr(ls, "client_name", ""))
-        self.versioned = bool(edit_caps and edit_caps.document_changes) or client == "Neovim"
+        self.neovim = client == "Neovim"
+        self.versioned = bool(edit_caps and edit_caps.document_changes) or self.neovim
         """Whether edits carry the document version. Neovim checks versions in
         `documentChanges` but does not advertise them; without versions, a rewrite is
         written in one edit at the end instead of streamed."""
@@ -40,6 +41,8 @@ class LspEditPort:
 
     async def apply(self, version: int | None, start: int, end: int, text: str) -> bool:
         """Replace [start, end) of the text at `version`; the client's `applied` answer."""
+        if self.neovim:
+            start, end, text = _inside_last_line(self.snapshot()[0], start, end, text)
         self.snapshot()  # raises when closed
         protocol = self._ls.protocol
         if isinstance(protocol, KimiProtocol):
@@ -70,3 +73,13 @@ class LspEditPort:
             types.ApplyWorkspaceEditParams(edit=workspace_edit)
         )
         return bool(result.applied)
+
+
+def _inside_last_line(current: str, start: int, end: int, text: str) -> tuple[int, int, str]:
+    """Neovim adds a stray empty line when an edit reaches the position after the final
+    newline (line = line count); the same change is expressed before that newline."""
+    if not current.endswith("\n") or end != len(current) or not text.endswith("\n"):
+        return start, end, text
+    if start == len(current):
+        return start - 1, end - 1, "\n" + text[:-1]
+    return start, end - 1, text[:-1]

@@ -1,0 +1,101 @@
+-- kimi-lsp for Neovim: `require("kimi").setup(opts)`, user commands, keymaps, statusline.
+-- The LSP client itself is configured by lsp/kimi.lua (vim.lsp.config / vim.lsp.enable).
+local config = require("kimi.config")
+
+local M = {}
+
+local created = false
+
+local function action(name)
+  return function(opts)
+    require("kimi.actions")[name](opts)
+  end
+end
+
+--- Create the user commands and the progress autocmd (idempotent; plugin/kimi.lua and
+--- setup() both call it).
+function M.create()
+  if created then
+    return
+  end
+  created = true
+  local command = vim.api.nvim_create_user_command
+  command("KimiExplain", action("explain"), {
+    range = true,
+    desc = "Kimi: explain the selection (or the current line)",
+  })
+  command("KimiRefactor", action("refactor"), {
+    range = true,
+    nargs = "*",
+    desc = "Kimi: rewrite the selection as instructed (asks when no instruction is given)",
+  })
+  command("KimiFix", action("fix"), {
+    range = true,
+    desc = "Kimi: fix the diagnostics on the selected lines (or the current line)",
+  })
+  command("KimiUndo", action("undo"), { desc = "Kimi: undo the last Kimi rewrite" })
+  command("KimiCancel", action("cancel"), {
+    bang = true,
+    desc = "Kimi: stop the running commands of this buffer (! for all)",
+  })
+  command("KimiUsage", action("usage"), { desc = "Kimi: session requests, tokens and cost" })
+  vim.api.nvim_create_autocmd("LspProgress", {
+    group = vim.api.nvim_create_augroup("kimi.progress", { clear = true }),
+    desc = "Kimi: progress echo and statusline",
+    callback = function(ev)
+      require("kimi.progress").on_progress(ev)
+    end,
+  })
+end
+
+---@param prefix string
+local function set_keymaps(prefix)
+  local map = vim.keymap.set
+  map("x", prefix .. "e", ":KimiExplain<CR>", { silent = true, desc = "Kimi: explain" })
+  map("n", prefix .. "e", "<Cmd>KimiExplain<CR>", { desc = "Kimi: explain line" })
+  map("x", prefix .. "r", ":KimiRefactor<CR>", { silent = true, desc = "Kimi: refactor" })
+  map("n", prefix .. "r", "<Cmd>KimiRefactor<CR>", { desc = "Kimi: refactor line" })
+  map("x", prefix .. "f", ":KimiFix<CR>", { silent = true, desc = "Kimi: fix diagnostics" })
+  map("n", prefix .. "f", "<Cmd>KimiFix<CR>", { desc = "Kimi: fix line diagnostics" })
+  map("n", prefix .. "u", "<Cmd>KimiUndo<CR>", { desc = "Kimi: undo rewrite" })
+  map("n", prefix .. "c", "<Cmd>KimiCancel<CR>", { desc = "Kimi: cancel" })
+  map("n", prefix .. "$", "<Cmd>KimiUsage<CR>", { desc = "Kimi: usage and cost" })
+end
+
+---@param opts kimi.Options|table|nil
+function M.setup(opts)
+  local options = config.set(opts)
+  local overrides = vim.deepcopy(options.lsp or {})
+  if options.settings then
+    overrides.settings =
+      vim.tbl_deep_extend("force", overrides.settings or {}, { kimi = options.settings })
+  end
+  if next(overrides) then
+    vim.lsp.config("kimi", overrides)
+  end
+  M.create()
+  if options.keymaps then
+    set_keymaps(type(options.keymaps) == "string" and options.keymaps or "<leader>k")
+  end
+  if options.completion and options.completion.enabled then
+    require("kimi.completion").setup(options.completion)
+  end
+  if options.enable then
+    vim.lsp.enable("kimi")
+  end
+end
+
+--- For the statusline: "Kimi: explain · writing" while the model works, "Kimi $0.0123"
+--- (the session cost) after, "" before anything was spent.
+---@return string
+function M.status()
+  return require("kimi.progress").status()
+end
+
+--- The last `kimi.usage` totals ({requests, promptTokens, ..., costUsd}), or nil.
+---@return table|nil
+function M.usage()
+  return require("kimi.progress").usage
+end
+
+return M

@@ -1,0 +1,154 @@
+-- Progress and session cost for the statusline: `$/progress` from the kimi client (through the
+-- LspProgress autocmd), a short echo (no message history), and the totals of `kimi.usage`.
+local config = require("kimi.config")
+local util = require("kimi.client")
+
+local M = {}
+
+---@type table<string|integer, {title: string, message: string|nil, seq: integer}>
+local active = {}
+local seq = 0
+
+---@type table|nil the last `kimi.usage` result
+M.usage = nil
+
+local function redraw()
+  pcall(vim.cmd.redrawstatus)
+end
+
+---@param text string
+local function echo(text)
+  if not config.options.progress.echo then
+    return
+  end
+  local width = math.max(10, (vim.v.echospace or 80) - 1)
+  if vim.fn.strdisplaywidth(text) > width then
+    text = vim.fn.strcharpart(text, 0, width - 1) .. "…"
+  end
+  vim.api.nvim_echo({ { text } }, false, {})
+end
+
+---@param usage table|nil
+---@return string|nil "$0.0123", "cost unknown", or nil without usage
+function M.cost_text(usage)
+  usage = usage or M.usage
+  if type(usage) ~= "table" then
+    return nil
+  end
+  if util.is_nil(usage.costUsd) then
+    return "cost unknown"
+  end
+  return ("$%.4f"):format(usage.costUsd)
+end
+
+--- One line for :KimiUsage.
+---@param usage table
+---@return string
+function M.usage_line(usage)
+  local function n(key)
+    local value = usage[key]
+    return util.is_nil(value) and 0 or value
+  end
+  local requests = n("requests")
+  local parts = {
+    ("Kimi: %d request%s"):format(requests, requests == 1 and "" or "s"),
+    ("%d prompt + %d completion tokens (%d reasoning)"):format(
+      n("promptTokens"),
+      n("completionTokens"),
+      n("reasoningTokens")
+    ),
+  }
+  local cost = "cost " .. M.cost_text(usage)
+  if not util.is_nil(usage.budgetUsd) then
+    cost = cost .. (" of a $%.2f budget"):format(usage.budgetUsd)
+  end
+  parts[#parts + 1] = cost
+  if n("webSearchCalls") > 0 then
+    parts[#parts + 1] = ("%d web search%s"):format(
+      n("webSearchCalls"),
+      n("webSearchCalls") == 1 and "" or "es"
+    )
+  end
+  return table.concat(parts, " · ")
+end
+
+--- Ask the server for the session totals; keeps them for the statusline.
+---@param client vim.lsp.Client
+---@param on_done fun(err: table|nil, usage: table|nil)|nil
+function M.refresh_usage(client, on_done)
+  if client == nil or client:is_stopped() then
+    return
+  end
+  local params = { command = "kimi.usage", arguments = {} }
+  client:request("workspace/executeCommand", params, function(err, result)
+    if not err and type(result) == "table" then
+      M.usage = result
+      redraw()
+    end
+    if on_done then
+      on_done(err, result)
+    end
+  end)
+end
+
+--- The LspProgress autocmd callback.
+---@param ev table
+function M.on_progress(ev)
+  local data = ev.data or {}
+  local client = vim.lsp.get_client_by_id(data.client_id)
+  if client == nil or client.name ~= util.NAME then
+    return
+  end
+  local params = data.params or {}
+  local value = params.value
+  if type(value) ~= "table" then
+    return
+  end
+  local token = params.token
+  if value.kind == "begin" then
+    seq = seq + 1
+    active[token] = { title = value.title or "Kimi", message = value.message, seq = seq }
+    echo(("%s · %s"):format(active[token].title, value.message or "working"))
+  elseif value.kind == "report" then
+    local item = active[token]
+    if item then
+      item.message = value.message or item.message
+      echo(("%s · %s"):format(item.title, item.message or "working"))
+    end
+  elseif value.kind == "end" then
+    local item = active[token]
+    active[token] = nil
+    echo(("%s · %s"):format(item and item.title or "Kimi", value.message or "done"))
+    M.refresh_usage(client)
+  end
+  redraw()
+end
+
+--- What the kimi client is doing now, or nil.
+---@return {title: string, message: string|nil}|nil
+function M.current()
+  local best
+  for _, item in pairs(active) do
+    if best == nil or item.seq > best.seq then
+      best = item
+    end
+  end
+  return best
+end
+
+--- For the statusline: "Kimi: explain · writing" while the model works, else "Kimi $0.0123" once
+--- the session has spent something, else "".
+---@return string
+function M.status()
+  local item = M.current()
+  if item then
+    return ("%s · %s"):format(item.title, item.message or "working")
+  end
+  local usage = M.usage
+  if type(usage) == "table" and not util.is_nil(usage.requests) and usage.requests > 0 then
+    return "Kimi " .. M.cost_text(usage)
+  end
+  return ""
+end
+
+return M

@@ -1,0 +1,117 @@
+-- Helpers shared by the Lua test scripts: wait for the client, record observations, finish.
+local H = {}
+
+H.obs = { messages = {}, notifications = {}, progress = {} }
+
+-- Every $/progress value of the kimi client, in order.
+vim.api.nvim_create_autocmd("LspProgress", {
+  callback = function(ev)
+    local value = ev.data.params.value
+    table.insert(H.obs.progress, {
+      kind = value.kind,
+      title = value.title,
+      message = value.message,
+    })
+  end,
+})
+
+-- Every vim.notify call is recorded (and still shown).
+local notify = vim.notify
+vim.notify = function(msg, level, opts)
+  table.insert(H.obs.notifications, { msg = msg, level = level })
+  return notify(msg, level, opts)
+end
+
+-- A watchdog: a hung test exits with status 2 instead of hanging pytest.
+vim.defer_fn(function()
+  H.obs.error = "watchdog: the test did not finish in 60 s"
+  H.write()
+  vim.cmd("cquit 2")
+end, 60000)
+
+function H.write()
+  H.obs.messages = vim.split(vim.fn.execute("messages"), "\n", { trimempty = true })
+  local file = assert(io.open(assert(vim.env.KIMI_TEST_OUT), "w"))
+  file:write(vim.json.encode(H.obs))
+  file:close()
+end
+
+--- Wait for `predicate`; fail the test with `what` on timeout.
+function H.wait(timeout, predicate, what)
+  if not vim.wait(timeout, predicate, 20) then
+    H.fail("timed out waiting for " .. what)
+  end
+end
+
+--- Like H.wait, but returns false on timeout (the Python side reports what was seen).
+function H.try_wait(timeout, predicate)
+  return vim.wait(timeout, predicate, 20)
+end
+
+--- The number of finished progress runs (`end` values) so far.
+function H.ends()
+  local n = 0
+  for _, value in ipairs(H.obs.progress) do
+    if value.kind == "end" then
+      n = n + 1
+    end
+  end
+  return n
+end
+
+--- Wait until `n` progress runs have ended.
+function H.wait_ends(n, what)
+  H.wait(20000, function()
+    return H.ends() >= n
+  end, what)
+end
+
+--- The initialized kimi client of the current buffer.
+function H.client()
+  local client
+  H.wait(20000, function()
+    client = vim.lsp.get_clients({ bufnr = 0, name = "kimi" })[1]
+    return client ~= nil and client.initialized == true
+  end, "the kimi client to initialize")
+  return client
+end
+
+function H.lines(bufnr)
+  return vim.api.nvim_buf_get_lines(bufnr or 0, 0, -1, false)
+end
+
+--- The explanation window: the first floating window whose buffer is markdown.
+function H.float()
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    local buf = vim.api.nvim_win_get_buf(win)
+    if vim.api.nvim_win_get_config(win).relative ~= "" and vim.bo[buf].filetype == "markdown" then
+      return win, buf
+    end
+  end
+end
+
+--- Select bytes [first, last] (1-based, inclusive) of the buffer charwise, like `v` would.
+function H.select_bytes(first, last)
+  vim.cmd(("normal! %dgov%dgo\27"):format(first, last))
+end
+
+--- Stop the client cleanly, write the observations and quit.
+function H.finish()
+  H.write()
+  for _, client in ipairs(vim.lsp.get_clients({ name = "kimi" })) do
+    local id = client.id
+    client:stop()
+    vim.wait(3000, function()
+      return vim.lsp.get_client_by_id(id) == nil
+    end, 20)
+  end
+  vim.cmd("qall!")
+end
+
+function H.fail(err)
+  H.obs.error = tostring(err)
+  pcall(H.write)
+  vim.cmd("cquit 1")
+end
+
+return H
