@@ -100,6 +100,8 @@ class Session:
     choose: Any = lambda params: params.actions[0] if params.actions else None
     registered: asyncio.Event = field(default_factory=asyncio.Event)
     shut_down: bool = False
+    stream_done: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when a `kimi/stream` notification with `done: true` arrives."""
     workspace: Path = Path("/tmp")
 
     @property
@@ -143,6 +145,8 @@ async def client(
         @lsp_client.feature("kimi/stream")
         def on_stream(params: Any) -> None:
             session.streams.append(params)
+            if params.done:
+                session.stream_done.set()
 
         editor = Editor(lsp_client, EDIT_MODES[request.param], session.encoding)
         session.editor = editor

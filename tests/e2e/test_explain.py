@@ -178,6 +178,7 @@ async def test_cancel_request_closes_the_upstream_connection(client: LanguageCli
     await session.sim.wait_for_disconnect(0)
     assert session.sim.requests[0].client_disconnected
     assert not session.sim.requests[0].completed
+    await asyncio.wait_for(session.stream_done.wait(), 10)  # may follow the disconnect
     assert session.streams[-1].done
     assert session.streams[-1].error == "cancelled"
 
