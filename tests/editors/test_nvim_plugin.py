@@ -257,3 +257,72 @@ async def test_explain_failure_is_shown(editor: EditorSession) -> None:
     assert "KIMI_LSP_API_KEY" in error["msg"]
     assert SIM_KEY not in shown + error["msg"]
     assert obs["progress"][-1]["message"].startswith("failed: ")
+
+
+ADD = "def add(a, b):\n    \n"
+
+
+@pytest.mark.parametrize(
+    ("reply", "inserted"),
+    [
+        ("return a + b", ["    return a + b"]),
+        ("total = a + b\n    return total", ["    total = a + b", "    return total"]),
+    ],
+    ids=["single-line", "multi-line-snippet"],
+)
+async def test_completion_fallback_popup_inserts_the_kimi_item(
+    editor: EditorSession, reply: str, inserted: list[str]
+) -> None:
+    """Neovim 0.11: <C-x><C-o> on the empty body line shows the Kimi item; <C-y> inserts it
+    whole (a multi-line one as a snippet)."""
+    file = editor.write("calc.py", ADD)
+    editor.sim.script(Turn(reasoning="r", content=f"<completion>{reply}</completion>"))
+    run = await editor.run("ghost_text", file, KIMI_TEST_SETUP="{}")
+    obs = run.observations
+    assert obs["has_inline"] is False, "this test is for Neovim 0.11 (the fallback)"
+    assert obs["omnifunc"] == "v:lua.vim.lsp.omnifunc"
+    assert obs["mode_in_popup"].startswith("i")
+    (item,) = [i for i in obs["items"] if i["menu"] == "Kimi"]
+    assert item["detail"] == "Kimi"
+    multiline = "\n" in reply
+    assert item["kind"] == ("Snippet" if multiline else "Text")
+    assert item["insert_text_format"] == 2  # always a snippet: Neovim 0.11 inserts it whole
+    # The server's text; the plugin makes a snippet's later lines relative to the cursor
+    # line (vim.snippet.expand prepends its indentation to them).
+    assert item["new_text"] == reply.replace("\n    ", "\n")
+    assert obs["done"][-1] == {"reason": "accept", "menu": "Kimi"}
+    assert obs["lines"] == ["def add(a, b):", *inserted]
+    (body,) = chat_requests(editor.sim)
+    assert "<CURSOR>" in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("options", "other"),
+    [
+        ({}, {"omnifunc": "syntaxcomplete#Complete", "lsp_completion": True}),
+        (
+            {"completion": {"omnifunc": True}},
+            {"omnifunc": "v:lua.vim.lsp.omnifunc", "lsp_completion": True},
+        ),
+        (
+            {"completion": {"enabled": False}},
+            {"omnifunc": "syntaxcomplete#Complete", "lsp_completion": False},
+        ),
+    ],
+    ids=["default", "omnifunc-true", "disabled"],
+)
+async def test_setup_sets_the_omnifunc_on_nvim_011(
+    editor: EditorSession, options: dict[str, object], other: dict[str, object]
+) -> None:
+    file = editor.write("calc.py", ADD)
+    editor.write("other.txt", "some text\n")
+    run = await editor.run("omnifunc", file, KIMI_TEST_SETUP=json.dumps(options))
+    obs = run.observations
+    assert obs["has_inline"] is False
+    enabled = options.get("completion") != {"enabled": False}
+    # calc.py had only the runtime's python omnifunc: LSP's replaces it.
+    assert obs["first"] == {"omnifunc": "v:lua.vim.lsp.omnifunc", "lsp_completion": enabled}
+    assert obs["augroup"] == (1 if enabled else 0)
+    # other.txt has the user's own omnifunc: kept unless `omnifunc = true`.
+    assert obs["other"] == other
+    assert chat_requests(editor.sim) == []

@@ -1,7 +1,8 @@
 """textDocument/completion: the ghost-text fallback for clients without inline completion
 (Neovim 0.11, Emacs). By default one AI item on explicit invocation only
-(`kimi.completion.fallback`). Multi-line text is sent as a snippet, which Neovim 0.11
-inserts whole; a plain multi-line item would be cut there."""
+(`kimi.completion.fallback`). The item is always a snippet (escaped), which Neovim 0.11
+inserts whole: it cuts a plain text edit at its first space or line break. Later lines
+carry their own indentation (`insertTextMode: asIs`)."""
 
 from __future__ import annotations
 
@@ -65,18 +66,17 @@ async def provide(
     item = types.CompletionItem(
         label=(first_line[:60] + "…") if len(first_line) > 60 or multiline else first_line,
         kind=types.CompletionItemKind.Snippet if multiline else types.CompletionItemKind.Text,
+        insert_text_mode=types.InsertTextMode.AsIs,  # later lines carry their indentation
         detail="Kimi",
         documentation=types.MarkupContent(
             kind=types.MarkupKind.Markdown, value=f"```{query.language}\n{full}\n```"
         ),
         sort_text="0",
         filter_text=first_line,
-        insert_text_format=(
-            types.InsertTextFormat.Snippet if multiline else types.InsertTextFormat.PlainText
-        ),
+        insert_text_format=types.InsertTextFormat.Snippet,
         text_edit=types.TextEdit(
             range=types.Range(start=start, end=params.position),
-            new_text=_escape_snippet(full) if multiline else full,
+            new_text=_escape_snippet(full),
         ),
     )
     return types.CompletionList(is_incomplete=True, items=[item])

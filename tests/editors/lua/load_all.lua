@@ -32,8 +32,13 @@ check("plugin/kimi.lua", function()
   dofile(plugin .. "/plugin/kimi.lua")
   assert(vim.fn.exists(":KimiExplain") == 2)
 end)
-check("kimi.completion is a stub", function()
-  assert(require("kimi.completion").implemented == false)
+check("kimi.completion", function()
+  local completion = require("kimi.completion")
+  assert(completion.implemented == true)
+  for _, name in ipairs({ "setup", "attach", "accept", "select", "convert" }) do
+    assert(type(completion[name]) == "function", name)
+  end
+  assert(completion.accept() == false) -- nothing to accept
 end)
 check("kimi.health", function()
   assert(type(require("kimi.health").check) == "function")

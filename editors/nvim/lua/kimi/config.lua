@@ -24,8 +24,20 @@ M.defaults = {
   },
   -- Set default keymaps under <leader>k (true), or give your own prefix (a string).
   keymaps = false,
-  -- Ghost text is not wired yet (see lua/kimi/completion.lua).
-  completion = { enabled = false },
+  -- Ghost text (lua/kimi/completion.lua); `completion = { enabled = false }` to opt out.
+  completion = {
+    enabled = true,
+    -- Neovim 0.12+: insert-mode keys in kimi's buffers; false to not map one.
+    accept_key = "<Tab>", -- accept the suggestion (a literal <Tab> when there is none)
+    next_key = "<M-]>", -- next suggestion
+    prev_key = "<M-[>", -- previous suggestion
+    -- Neovim 0.11: set 'omnifunc' to v:lua.vim.lsp.omnifunc when the buffer has none of its
+    -- own (nil), always (true) or never (false).
+    omnifunc = nil,
+    -- Neovim 0.11: vim.lsp.completion.enable(true, client.id, bufnr, { autotrigger = false }),
+    -- so that <C-y> inserts the whole (multi-line) Kimi item.
+    lsp_completion = true,
+  },
 }
 
 M.options = vim.deepcopy(M.defaults)

@@ -77,8 +77,11 @@ function M.setup(opts)
   if options.keymaps then
     set_keymaps(type(options.keymaps) == "string" and options.keymaps or "<leader>k")
   end
-  if options.completion and options.completion.enabled then
-    require("kimi.completion").setup(options.completion)
+  local completion = options.completion
+  if completion and completion.enabled ~= false and completion.enable ~= false then
+    require("kimi.completion").setup(completion)
+  else
+    require("kimi.completion").setup({ enabled = false }) -- undo an earlier setup()
   end
   if options.enable then
     vim.lsp.enable("kimi")
