@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kimi_lsp.text import LineIndex
 
@@ -83,17 +84,10 @@ def best_snippets(
         return []
     scored: list[tuple[float, str, str]] = []
     for path, index in documents:
-        lines = min(index.line_count, 2_400)
-        for first in range(0, lines, window // 2):
-            start = index.starts[first]
-            last = min(first + window, index.line_count)
-            end = index.starts[last] if last < index.line_count else len(index.text)
-            chunk = index.text[start:end]
-            found = words(chunk)
-            if found:
-                score = len(wanted & found) / len(wanted | found)
-                if score > 0.1:
-                    scored.append((score, path, chunk))
+        for chunk, found in _windows(index, window):
+            score = len(wanted & found) / len(wanted | found)
+            if score > 0.1:
+                scored.append((score, path, chunk))
     scored.sort(key=lambda item: -item[0])
     out: list[tuple[str, str]] = []
     used = 0
@@ -103,3 +97,20 @@ def best_snippets(
         out.append((path, chunk.rstrip("\n")))
         used += len(chunk)
     return out
+
+
+@lru_cache(maxsize=32)
+def _windows(index: LineIndex, window: int) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A document's windows and their words, computed once per version of its text (the
+    server keeps one LineIndex object per version)."""
+    out = []
+    lines = min(index.line_count, 2_400)
+    for first in range(0, lines, window // 2):
+        start = index.starts[first]
+        last = min(first + window, index.line_count)
+        end = index.starts[last] if last < index.line_count else len(index.text)
+        chunk = index.text[start:end]
+        found = words(chunk)
+        if found:
+            out.append((chunk, found))
+    return tuple(out)

@@ -61,7 +61,7 @@ def clean(text: str, ctx: CursorContext, multiline: bool) -> str | None:
     if not lines:
         return None
     lines[-1] = (
-        _drop_closing_overlap(lines[-1].rstrip(), ctx.line_after)
+        drop_closing_overlap(lines[-1].rstrip(), ctx.line_after)
         if len(lines) == 1
         else lines[-1].rstrip()
     )
@@ -104,7 +104,7 @@ def _drop_repeated_suffix_lines(lines: list[str], ctx: CursorContext) -> list[st
     return lines
 
 
-def _drop_closing_overlap(line: str, line_after: str) -> str:
+def drop_closing_overlap(line: str, line_after: str) -> str:
     """`a, b)` before an existing `)` loses its `)`: only brackets the completion does not
     open itself are dropped, so `foo()` stays whole."""
     after = line_after.strip()

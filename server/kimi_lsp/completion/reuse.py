@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from kimi_lsp.completion.context import CursorContext
+from kimi_lsp.completion.postprocess import drop_closing_overlap
 
 ANCHOR_CHARS = 64
 
@@ -48,6 +49,11 @@ class TypingThrough:
         if "\n" in typed and not all("\n" in t for t in shown.texts):
             return None
         rest = [t[len(typed) :] for t in shown.texts if t.startswith(typed) and len(t) > len(typed)]
+        end = text.find("\n", offset)
+        after = text[offset : end if end >= 0 else len(text)].rstrip("\r")
+        if after.strip():  # e.g. an editor's auto-inserted `)`: never type it twice
+            rest = [_without_overlap(r, after) for r in rest]
+        rest = [r for r in rest if r.strip()]
         return rest or None
 
 
@@ -76,3 +82,8 @@ class CompletionCache:
         self._items.move_to_end(key)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
+
+
+def _without_overlap(rest: str, after: str) -> str:
+    first, newline, more = rest.partition("\n")
+    return drop_closing_overlap(first, after) + newline + more

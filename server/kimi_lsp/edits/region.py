@@ -40,7 +40,12 @@ def replacement(current: str, desired: str) -> tuple[int, int, str]:
     """The smallest single replacement turning `current` into `desired`:
     `(start, end, text)` relative to `current`, trimming the common prefix and suffix."""
     prefix = _common_prefix(current, desired)
+    if prefix and "\r\n" in (current[prefix - 1 : prefix + 1], desired[prefix - 1 : prefix + 1]):
+        prefix -= 1  # never cut between \r and \n
     suffix = _common_prefix(current[prefix:][::-1], desired[prefix:][::-1])
+    end, new_end = len(current) - suffix, len(desired) - suffix
+    if suffix and "\r\n" in (current[end - 1 : end + 1], desired[new_end - 1 : new_end + 1]):
+        suffix -= 1
     return prefix, len(current) - suffix, desired[prefix : len(desired) - suffix]
 
 

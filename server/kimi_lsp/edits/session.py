@@ -56,6 +56,12 @@ class EditSession:
         await self.writer.write(self.original)
         return True
 
+    def close(self) -> None:
+        """Stop following (for paths that will not write again)."""
+        if self._follower is not None and not self._follower.done():
+            self._follower.cancel()
+        self._follower = None
+
     async def _stop_follower(self) -> None:
         follower, self._follower = self._follower, None
         if follower is None:

@@ -73,7 +73,7 @@ class RegionWriter:
         """True once anyone else changed the region."""
         self.edits_sent = 0
         self.conflicts = 0
-        """Edits that turned out stale and were sent again."""
+        """Edits in a row that turned out stale and were sent again."""
         self._confirm_timeout = confirm_timeout
         self._max_conflicts = max_conflicts
         self._pending: _Pending | None = None
@@ -88,7 +88,11 @@ class RegionWriter:
     def on_change(self, before: str, changes: Sequence[Change], after: str) -> None:
         """Follow a `didChange` (call it for every change of the document, in order)."""
         pending = self._pending if self._pending and self._pending.state == "sent" else None
-        if pending is not None and after == pending.expected:
+        if pending is None:  # nothing in flight: only follow the region (no text rebuilt)
+            for change in changes:
+                if not self.region.apply(change):
+                    self.touched = True
+        elif after == pending.expected:
             self._confirm(pending)
         else:
             text = before
@@ -109,6 +113,7 @@ class RegionWriter:
 
     def _confirm(self, pending: _Pending) -> None:
         pending.state = "confirmed"
+        self.conflicts = 0  # the limit is on rejections in a row
         self.region = Region(pending.region.start, pending.region.end)
 
     async def write(self, target: str) -> None:

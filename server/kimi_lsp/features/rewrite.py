@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 from lsprotocol import types
@@ -61,6 +62,13 @@ async def run_rewrite(
         )
     original = doc.text[start:end]
     fitting = Fitting.of(doc.text, start, end)
+    eol = "\r\n" if doc.text.count("\r\n") * 2 > doc.text.count("\n") else "\n"
+
+    def native(text: str) -> str:
+        """The model writes `\n`; a CRLF document gets CRLF (editors convert otherwise,
+        and the writer would take its own edit for someone else's)."""
+        return text.replace("\r\n", "\n").replace("\n", eol) if eol != "\n" else text
+
     port = LspEditPort(ls, doc.uri)
     writer = RegionWriter(port, Region(start, end))
     unwatch = ls.kimi_protocol.watch(doc.uri, writer.on_change)  # before any await
@@ -80,14 +88,16 @@ async def run_rewrite(
                 max_tokens=ls.runtime.max_tokens,
                 toolbox=make_toolbox(ls, ls.runtime.settings.tools),
                 on_code=lambda code: (
-                    session.set_target(progressive(original, fitting.fit(code, final=False)))
+                    session.set_target(
+                        progressive(original, native(fitting.fit(code, final=False)))
+                    )
                     if port.versioned  # unversioned edits could land on text that moved
                     else None
                 ),
                 on_text=stream.send,
                 on_status=progress.report,
             )
-            final = fitting.fit(code, final=True)
+            final = native(fitting.fit(code, final=True))
             progress.report("applying")
             await session.finish(final)
         except RegionTouched:
@@ -104,6 +114,12 @@ async def run_rewrite(
                 current.uncancel()  # this cancellation is the user's "stop": answer it
             message = await _restore(ls, session, kind, "cancelled")
             return _result("cancelled", stream, writer, message)
+        except Exception as error:  # a client error answer, or a bug: never half-applied
+            log.exception("%s failed", kind)
+            message = await _restore(ls, session, kind, f"{type(error).__name__}: {error}")
+            return _result("failed", stream, writer, message)
+        finally:
+            session.close()
         ls.undo.remember(doc.uri, UndoRecord(writer, original, final, unwatch))
         kept = True
         return _result("applied", stream, writer, None)
@@ -119,25 +135,47 @@ async def run_rewrite(
 
 
 async def _restore(ls: KimiLanguageServer, session: EditSession, kind: str, why: str) -> str:
-    """Put the original back; the message tells the user what happened."""
+    """Put the original back, even through a second cancel; the message says what happened."""
     wrote = session.writer.edits_sent > 0
+    failure = ""
     try:
-        restored = await session.restore()
+        restored = await _shielded(session.restore())
     except (RegionTouched, EditorNotResponding, DocumentClosed) as error:
         log.warning("could not restore after %s: %s", kind, error)
-        restored = False
+        restored, failure = False, str(error)
     if not wrote:
         outcome = " Nothing was changed."
     elif restored:
         outcome = " The selection was restored."
-    else:
+    elif session.writer.touched:
         outcome = " You had edited the region, so your text was kept as it is."
+    else:
+        outcome = f" The selection could not be restored ({failure}); use the editor's undo."
     if why == "cancelled":
         message = f"Kimi {kind} cancelled.{outcome}"
     else:
         message = f"Kimi {kind} failed: {why}{outcome}"
     ls.show(message, types.MessageType.Error if why != "cancelled" else types.MessageType.Info)
     return message
+
+
+async def _shielded(work: Coroutine[Any, Any, bool]) -> bool:
+    """Run `work` to the end even if this task is cancelled meanwhile (a restore must not be
+    abandoned half-way); a cancellation that arrived is passed on afterwards."""
+    task = asyncio.ensure_future(work)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            cancelled = True
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()
+    result = task.result()
+    if cancelled:
+        raise asyncio.CancelledError
+    return result
 
 
 async def _settle_quietly(session: EditSession) -> None:

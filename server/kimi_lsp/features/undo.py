@@ -33,10 +33,13 @@ async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
             "the text Kimi wrote has been changed since, so undo was refused "
             "(use the editor's undo instead)."
         )
+    ls.writing.add(uri)  # no rewrite may start while the undo is being written
     try:
         await record.writer.write(record.original)
     except (RegionTouched, EditorNotResponding, DocumentClosed) as error:
         raise _refuse(f"undo failed: {error}") from None
     finally:
-        ls.undo.forget(uri)
+        ls.writing.discard(uri)
+        if ls.undo.get(uri) is record:
+            ls.undo.forget(uri)
     return {"status": "applied", "edits": 1}

@@ -101,3 +101,14 @@ def test_multiline_decision() -> None:
 
 def test_alternatives_are_extracted_in_order() -> None:
     assert extract("<completion>a</completion>\n<completion>b</completion>") == ["a", "b"]
+
+
+def test_typing_through_does_not_repeat_an_auto_inserted_bracket() -> None:
+    from kimi_lsp.completion.reuse import TypingThrough
+
+    reuse = TypingThrough()
+    text = "x = \n"
+    reuse.remember("u", text, 4, ["foo(bar)"])
+    typed = "x = foo()\n"  # the editor closed the bracket itself
+    assert reuse.remainder("u", typed, 8) == ["bar"]
+    assert reuse.remainder("u", "x = foo(\n", 8) == ["bar)"]

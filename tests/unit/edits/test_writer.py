@@ -51,7 +51,7 @@ async def test_typing_above_the_region_before_an_edit_arrives(mode: str) -> None
     await writer.write(NEW)
     await editor.settle()
     assert editor.text == "# user\n" + DOC.replace(OLD, NEW)
-    assert writer.conflicts == 1
+    assert editor.requests == 2  # the stale edit was sent again
     assert editor.rejected == 1
 
 
@@ -152,3 +152,28 @@ async def test_random_streams_with_user_edits_outside_always_land(
     await editor.settle()
     assert editor.text == editor.server_text
     assert editor.text == parts["before"] + new + parts["after"]
+
+
+def test_replacement_never_cuts_a_crlf() -> None:
+    start, end, new = replacement("a\r\n", "a\n")
+    assert (start, end, new) == (1, 3, "\n")
+    assert replacement("x\r\ny", "x\ny") == (1, 3, "\n")
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_conflicts_are_counted_in_a_row_only(mode: str) -> None:
+    editor, writer = setup(mode)
+    writer._max_conflicts = 3
+    typed = []
+
+    def type_above_every_other_edit(ed: FakeEditor) -> None:
+        if len(typed) < 8 and ed.requests % 2 == 1:
+            typed.append(True)
+            ed.type((0, 0, "#\n"))
+
+    editor.before_edit = type_above_every_other_edit
+    for n in range(8):  # many conflicts in total, never four in a row
+        await writer.write(f"def f(x):\n    return x + {n}\n")
+    await editor.settle()
+    assert writer.conflicts < 3
+    assert editor.text.endswith("    return x + 7\n\nfooter = 2\n")
