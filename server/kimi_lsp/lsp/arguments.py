@@ -51,7 +51,7 @@ def _position(value: object, command: str, name: str) -> types.Position:
 
 
 def _natural(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
 
 
 def optional_str(obj: dict[str, Any], key: str, command: str) -> str | None:

@@ -7,7 +7,8 @@
 3. `shutdown` while commands run: pygls cancels pending futures while iterating the dict
    that cancelling changes; here the commands are cancelled first and the loop iterates a
    copy, so every request still gets its one answer.
-4. `didChange` is applied with LSP line breaks (`\\n`, `\\r\\n`, `\\r` only). pygls splits
+4. A request whose params cannot be read is answered InvalidParams, not dropped.
+5. `didChange` is applied with LSP line breaks (`\\n`, `\\r\\n`, `\\r` only). pygls splits
    with `str.splitlines`, which also breaks at form feeds and U+2028, and so corrupts
    documents containing them. A change for a document that is not open is ignored.
 """
@@ -20,6 +21,7 @@ from collections.abc import Callable, Generator
 from typing import Any, cast
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
@@ -29,6 +31,8 @@ from kimi_lsp.text import Encoding, LineIndex, encoding_name
 log = logging.getLogger(__name__)
 
 MsgId = int | str
+_ANSWERED = object()
+"""Stands for a request answered while it was being read."""
 Watcher = Callable[[str, list[Change], str], None]
 
 
@@ -45,6 +49,35 @@ class KimiProtocol(LanguageServerProtocol):
         """Line index of each open document at a version, kept up to date change by change."""
         self.watchers: dict[str, list[Watcher]] = {}
         """Called with every change of a document, by URI (edit writers, undo records)."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """As pygls's, but a request whose params cannot be read is answered InvalidParams
+        at once (pygls logs the failure and leaves the request unanswered for ever)."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if "id" in data and "method" in data:
+                reason = (
+                    "invalid params" if isinstance(error, JsonRpcInvalidParams) else "unreadable"
+                )
+                self._send_data(
+                    {
+                        "jsonrpc": "2.0",
+                        "id": data["id"],
+                        "error": {
+                            "code": JsonRpcInvalidParams.CODE,
+                            "message": f"{data['method']}: {reason} (see the server log)",
+                        },
+                    }
+                )
+                return _ANSWERED
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        """Skip requests already answered while they were being read."""
+        if message is _ANSWERED:
+            return
+        super().handle_message(message)
 
     def _handle_cancel_notification(self, msg_id: MsgId) -> None:
         task = self.command_tasks.pop(msg_id, None)
