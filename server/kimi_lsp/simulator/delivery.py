@@ -13,7 +13,14 @@ import time
 from .http import ChunkedWriter, Connection, encode_head, send_response
 from .recording import RecordedRequest
 from .script import Turn
-from .stream import ChunkFactory, completion_object, content_delta, encode_event, stream_payloads
+from .stream import (
+    MALFORMED_EVENT,
+    ChunkFactory,
+    completion_object,
+    content_delta,
+    encode_event,
+    stream_payloads,
+)
 from .tokens import Plan
 
 
@@ -78,6 +85,8 @@ async def stream_answer(
         plan, factory, turn.chunk_chars, include_usage, turn.usage_in_choice, turn.omit_done
     )
     events = [(encode_event(payload), content_delta(payload)) for payload in payloads]
+    if turn.malformed_after is not None:
+        events.insert(turn.malformed_after, (MALFORMED_EVENT, ""))
     writer = ChunkedWriter(conn)
     headers = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
     headers.update(turn.headers)

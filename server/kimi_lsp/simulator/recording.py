@@ -34,6 +34,8 @@ class RecordedRequest(BaseModel):
     chunk_times: list[tuple[float, str]] = Field(default_factory=list)
     received_at: float = Field(default_factory=time.monotonic)
     """``time.monotonic()`` when the request was read (for benchmarks)."""
+    fault: str | None = None
+    """The chaos-mode fault injected into the answer (see :mod:`.chaos`), if any."""
 
 
 class Recorder:

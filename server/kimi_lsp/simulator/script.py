@@ -1,8 +1,9 @@
 """Scripted turns: what the simulator answers to the next valid chat request.
 
 A :class:`Turn` describes one model answer (reasoning, content, tool calls) and how it is
-delivered (status, latency, chunking, broken streams). Turns are pydantic models so tests
-driving a standalone simulator can send them as JSON to ``POST /_simulator/script``.
+delivered (status, latency, chunking, broken streams, a malformed SSE event). Turns are
+pydantic models so tests driving a standalone simulator can send them as JSON to
+``POST /_simulator/script``.
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ class Turn(BaseModel):
 
     drop_after: int | None = Field(default=None, ge=0)
     stall_after: int | None = Field(default=None, ge=0)
+    malformed_after: int | None = Field(default=None, ge=0)
+    """Insert one non-JSON ``data: {not json`` event before event ``malformed_after``."""
 
     usage: dict[str, Any] | None = None
     web_search_calls: int = Field(default=0, ge=0)

@@ -16,6 +16,7 @@ from collections import deque
 from types import TracebackType
 from typing import Any
 
+from .chaos import Chaos, ChaosEngine
 from .control import handle_control, is_control
 from .delivery import send_completion, stream_answer
 from .errors import ApiError, error_body
@@ -44,12 +45,13 @@ class Simulator:
         models: tuple[str, ...] | list[str] = MODELS,
         pace: float = 0.0,
         latency: float = 0.0,
+        chaos: Chaos | None = None,
     ) -> None:
         """Configure the simulator; call :meth:`start` or use ``async with``.
 
         ``pace`` (delay between chunks) and ``latency`` (time to first token) apply to
         unscripted (default) answers, so a demo streams visibly and a benchmark has a fixed
-        model latency; scripted turns set their own timing.
+        model latency; scripted turns set their own timing. ``chaos``: seeded faults.
         """
         self.api_key = api_key
         self.pace = pace
@@ -64,6 +66,9 @@ class Simulator:
         self._connections: dict[asyncio.Task[Any], Connection] = {}
         self._call_counter = 0
         self._completion_counter = 0
+        self._chaos = ChaosEngine(chaos)
+        self.faults = self._chaos.faults
+        """How many chaos faults of each kind were injected (see :class:`Chaos`)."""
         self.connections_accepted = 0
         """How many TCP connections were accepted (keep-alive reuses one)."""
 
@@ -134,6 +139,7 @@ class Simulator:
         self._script.clear()
         self._recorder.clear()
         self._call_counter = 0
+        self.faults.clear()
 
     async def wait_for_requests(self, n: int, timeout: float = 10.0) -> None:
         """Return once at least ``n`` requests were received; TimeoutError otherwise."""
@@ -245,6 +251,8 @@ class Simulator:
             turn = default_turn(params.body)
             timing = {"chunk_delay": self.pace, "ttft": self.latency}
             turn = turn.model_copy(update={k: v for k, v in timing.items() if v})
+        fault = self._chaos.draw(turn, params.stream, record)
+        turn = fault.before_plan(turn)
         if turn.status != 200:
             raise ApiError(
                 turn.status, turn.resolved_error_message(), turn.resolved_error_type(), turn.headers
@@ -252,6 +260,7 @@ class Simulator:
         call_ids = [spec.id or self._next_call_id() for spec in turn.tool_calls]
         prompt = prompt_tokens(params.messages, params.tools)
         plan = plan_turn(turn, call_ids, params.max_tokens, params.stop, prompt, params.web_search)
+        turn = fault.after_plan(turn, plan, params.stream, params.include_usage)
         self._completion_counter += 1
         factory = ChunkFactory(
             f"chatcmpl-sim{self._completion_counter:08d}", int(time.time()), params.model

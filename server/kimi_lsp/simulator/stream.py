@@ -14,6 +14,8 @@ from typing import Any
 from .tokens import Plan
 
 DONE = "[DONE]"
+MALFORMED_EVENT = b"data: {not json\n\n"
+"""A non-JSON SSE event, inserted by ``Turn.malformed_after`` (chaos mode)."""
 
 
 def pieces(text: str, size: int) -> Iterator[str]:
