@@ -34,6 +34,15 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--host", dest="sim_host", default="127.0.0.1")
     sim.add_argument("--port", dest="sim_port", type=int, default=8765)
     sim.add_argument("--api-key", default=None, help="the key clients must send")
+    sim.add_argument(
+        "--chaos",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="inject faults (429, 5xx, drops, stalls, malformed events) into this share "
+        "of requests, e.g. 0.2",
+    )
+    sim.add_argument("--seed", type=int, default=1, help="seed of the chaos mode")
     return parser
 
 
@@ -45,9 +54,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_demo(force_simulator=args.simulator)
     if args.command == "simulator":
-        from kimi_lsp.simulator import DEFAULT_API_KEY, run
+        from kimi_lsp.simulator import DEFAULT_API_KEY, Chaos, run
 
-        run(args.sim_host, args.sim_port, args.api_key or DEFAULT_API_KEY)
+        chaos = Chaos.uniform(args.chaos, args.seed) if args.chaos > 0 else None
+        run(args.sim_host, args.sim_port, args.api_key or DEFAULT_API_KEY, chaos)
         return 0
     from kimi_lsp import logs
     from kimi_lsp.server import create_server

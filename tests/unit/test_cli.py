@@ -28,6 +28,8 @@ def test_tcp_and_subcommands() -> None:
     args = _parser().parse_args(["--tcp", "--port", "9999"])
     assert (args.tcp, args.port) == (True, 9999)
     assert _parser().parse_args(["simulator", "--port", "1234"]).sim_port == 1234
+    chaotic = _parser().parse_args(["simulator", "--chaos", "0.2", "--seed", "7"])
+    assert (chaotic.chaos, chaotic.seed) == (0.2, 7)
     assert _parser().parse_args(["demo", "--simulator"]).simulator
 
 
