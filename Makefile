@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck unit e2e bench clean
+.PHONY: demo test lint typecheck unit e2e bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ e2e: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/edits.py
 	$(BIN)/python bench/completion.py
+
+## soak: 500 editor operations against the simulator in chaos mode; fails on a broken invariant
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py --ops 500 --fault-rate 0.25
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,466 @@
+"""Soak test: a scripted editor session against the real server and a faulty model.
+
+The real server runs over stdio against the in-process simulator in chaos mode (a share of
+the model requests get a 429, a 5xx, a dropped or stalled stream, a malformed event or bad
+tool JSON). Four generated Python documents are opened, then a seeded RNG runs N
+operations, a few at a time: explain, refactor, fix, undo, inline completion and typing.
+The client applies `workspace/applyEdit` like VS Code (a stale version is rejected).
+
+Invariants (the exit code is non-zero if one fails):
+
+- the server never exits before shutdown;
+- every request is answered within 60 s;
+- every rewrite ends whole: applied means the text outside the region is unchanged;
+  failed, cancelled or refused means the document is exactly as before the command;
+- an applied undo right after a rewrite puts back the text from before it;
+- every `kimi/stream` ends with a `done` notification.
+
+Prints a table and writes bench/results/soak.json.
+
+    .venv/bin/python bench/soak.py [--ops 500] [--fault-rate 0.2] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.client import LanguageClient
+
+sys.path.insert(0, str(Path(__file__).parent))
+from kimi_lsp.simulator import Chaos, Simulator
+from lsp_client import rss_mb
+from soak_editor import Document, functions, generate, utf16_position
+
+RESULTS = Path(__file__).parent / "results" / "soak.json"
+KEY = "sk-soak"
+TIMEOUT = 60.0
+IN_FLIGHT = 4
+OPS = ("explain", "refactor", "fix", "undo", "inline", "typing")
+WEIGHTS = (2, 3, 2, 1, 3, 3)
+INSTRUCTIONS = ("rename the first parameter to amount", "use early returns", "simplify")
+DIAGNOSTICS = (
+    ("'os' imported but unused", "pyflakes", "F401"),
+    ("undefined name 'valu'", "pyflakes", "F821"),
+    ("line too long (101 > 99 characters)", "pycodestyle", "E501"),
+    ("Missing return type annotation", "mypy", "no-untyped-def"),
+)
+
+
+class Soak:
+    def __init__(self, sim: Simulator, folder: Path, seed: int) -> None:
+        self.sim, self.folder = sim, folder
+        self.rng = random.Random(seed)
+        self.client = LanguageClient("soak", "1")
+        self.docs: list[Document] = []
+        self.outcomes: Counter[str] = Counter()
+        self.violations: list[str] = []
+        self.unanswered = 0
+        self.streams_open: set[str] = set()
+        self.streams_closed: set[str] = set()
+        self.stream_kinds: Counter[str] = Counter()
+        self.next_stream = 0
+        self._register()
+
+    def _register(self) -> None:
+        c = self.client
+
+        @c.feature(types.WORKSPACE_APPLY_EDIT)
+        def on_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+            for change in params.edit.document_changes or []:
+                uri = getattr(getattr(change, "text_document", None), "uri", None)
+                for doc in self.docs:
+                    if doc.uri == uri:
+                        return doc.apply(params)
+            return types.ApplyWorkspaceEditResult(applied=False, failure_reason="unknown")
+
+        @c.feature("kimi/stream")
+        def on_stream(params: Any) -> None:
+            get = params.get if isinstance(params, dict) else lambda k: getattr(params, k, None)
+            sid = str(get("id"))
+            if sid not in self.streams_open:
+                self.streams_open.add(sid)
+                self.stream_kinds[str(get("kind"))] += 1
+            if get("done"):
+                self.streams_closed.add(sid)
+
+        for method in (
+            types.WINDOW_LOG_MESSAGE,
+            types.WINDOW_SHOW_MESSAGE,
+            types.PROGRESS,
+            types.TELEMETRY_EVENT,
+        ):
+            c.feature(method)(lambda params: None)
+
+        @c.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+        def on_create(params: Any) -> None:
+            return None
+
+        @c.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def on_register(params: Any) -> None:
+            return None
+
+        @c.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
+        def on_ask(params: Any) -> None:
+            return None  # dismissed
+
+        @c.feature(types.WORKSPACE_CONFIGURATION)
+        def on_config(params: Any) -> list[Any]:
+            return [None for _ in params.items]
+
+    @property
+    def process(self) -> Any:
+        return getattr(self.client, "_server", None)
+
+    async def start(self) -> None:
+        options = {
+            "provider": "simulator",
+            "baseUrl": self.sim.base_url,
+            "apiKey": KEY,
+            "retry": {"maxRetries": 3, "baseDelaySeconds": 0.01, "maxDelaySeconds": 0.05},
+            "timeouts": {"readSeconds": 2},
+            "completion": {"debounceMs": 0},
+        }
+        env = {"HOME": str(self.folder), "PATH": "/usr/bin:/bin"}
+        await self.client.start_io(sys.executable, "-m", "kimi_lsp", env=env)
+        await self.client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(
+                    workspace=types.WorkspaceClientCapabilities(
+                        apply_edit=True,
+                        workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
+                    ),
+                    text_document=types.TextDocumentClientCapabilities(
+                        inline_completion=types.InlineCompletionClientCapabilities()
+                    ),
+                    general=types.GeneralClientCapabilities(position_encodings=["utf-16"]),
+                ),
+                root_uri=self.folder.as_uri(),
+                initialization_options={"kimi": options},
+            )
+        )
+        self.client.initialized(types.InitializedParams())
+
+    def open(self, count: int) -> None:
+        for i in range(count):
+            text = generate(self.rng, i)
+            path = self.folder / f"module_{i}.py"
+            path.write_text(text)
+            doc = Document(self.client, path.as_uri(), text)
+            self.docs.append(doc)
+            self.client.text_document_did_open(
+                types.DidOpenTextDocumentParams(
+                    text_document=types.TextDocumentItem(
+                        uri=doc.uri, language_id="python", version=1, text=text
+                    )
+                )
+            )
+
+    async def request(self, method: str, params: Any) -> tuple[str, Any]:
+        """("ok", result), ("error", exception) or ("unanswered", None) after 60 s."""
+        future = asyncio.wrap_future(self.client.protocol.send_request(method, params))
+        try:
+            return "ok", await asyncio.wait_for(future, TIMEOUT)
+        except TimeoutError:
+            self.unanswered += 1
+            self.violations.append(f"{method} unanswered after {TIMEOUT:.0f} s")
+            return "unanswered", None
+        except JsonRpcException as error:
+            return "error", error
+        except Exception as error:
+            return "error", error
+
+    async def command(self, name: str, argument: dict[str, Any] | None) -> tuple[str, Any]:
+        args = [argument] if argument is not None else []
+        return await self.request(
+            types.WORKSPACE_EXECUTE_COMMAND,
+            types.ExecuteCommandParams(command=name, arguments=args),
+        )
+
+    def stream_id(self) -> str:
+        self.next_stream += 1
+        return f"soak-{self.next_stream}"
+
+    @staticmethod
+    def lines_range(doc: Document, first: int, end: int) -> dict[str, Any]:
+        return {"start": {"line": first, "character": 0}, "end": {"line": end, "character": 0}}
+
+    def pick_function(self, doc: Document) -> tuple[int, int]:
+        found = functions(doc.text)
+        if not found:
+            n = doc.text.count("\n")
+            first = self.rng.randrange(max(1, n - 5))
+            return first, min(n, first + 5)
+        return self.rng.choice(found)
+
+    # operations
+
+    async def explain(self, doc: Document) -> str:
+        first, end = self.pick_function(doc)
+        arg = {"uri": doc.uri, "range": self.lines_range(doc, first, end)}
+        kind, result = await self.command("kimi.explain", {**arg, "streamId": self.stream_id()})
+        if kind == "ok":
+            return "explained" if isinstance(result, dict) and result.get("markdown") else "empty"
+        return kind if kind == "unanswered" else f"error:{_error_kind(result)}"
+
+    async def rewrite(self, doc: Document, op: str) -> str:
+        first, end = self.pick_function(doc)
+        rng = self.lines_range(doc, first, end)
+        arg: dict[str, Any] = {"uri": doc.uri, "range": rng, "streamId": self.stream_id()}
+        if op == "refactor":
+            if self.rng.random() < 0.5:
+                arg["preset"] = "docstring"
+            else:
+                arg["instruction"] = self.rng.choice(INSTRUCTIONS)
+        else:
+            message, source, code = self.rng.choice(DIAGNOSTICS)
+            line = self.rng.randrange(first, max(first + 1, end))
+            diag = {
+                "range": {
+                    "start": {"line": line, "character": 0},
+                    "end": {"line": line, "character": 4},
+                },
+                "message": message,
+                "source": source,
+                "code": code,
+                "severity": 1,
+            }
+            arg["diagnostics"] = [diag]
+        before = doc.text
+        starts = [0] + [i + 1 for i, ch in enumerate(before) if ch == "\n"]
+        a = starts[first] if first < len(starts) else len(before)
+        b = starts[end] if end < len(starts) else len(before)
+        kind, result = await self.command(f"kimi.{op}", arg)
+        after = doc.text
+        status = result.get("status") if kind == "ok" and isinstance(result, dict) else None
+        where = f"{op} on {doc.uri.rsplit('/', 1)[-1]} lines {first}-{end}"
+        if status == "applied":
+            whole = (
+                after.startswith(before[:a])
+                and after.endswith(before[b:])
+                and len(after) >= a + len(before) - b
+            )
+            if not whole:
+                self.violations.append(f"{where}: applied but text outside the region changed")
+            doc.last_rewrite, doc.undoable = (before, after), True
+            return "applied" if after != before else "applied-unchanged"
+        if kind == "unanswered":
+            return "unanswered"
+        if after != before:
+            label = status or f"error {_error_kind(result)}"
+            self.violations.append(f"{where}: {label} but the document differs from before")
+        if kind == "error":
+            return f"error:{_error_kind(result)}"
+        return str(status)
+
+    async def undo(self, doc: Document) -> str:
+        before = doc.text
+        expected = doc.last_rewrite
+        kind, result = await self.command("kimi.undo", {"uri": doc.uri})
+        if kind == "ok" and isinstance(result, dict) and result.get("status") == "applied":
+            if expected is not None and expected[1] == before and doc.text != expected[0]:
+                self.violations.append(
+                    f"undo on {doc.uri.rsplit('/', 1)[-1]} did not restore the pre-rewrite text: "
+                    + _first_difference(expected[0], doc.text)
+                )
+            doc.last_rewrite, doc.undoable = None, False
+            return "applied"
+        if kind == "unanswered":
+            return kind
+        if doc.text != before:
+            self.violations.append(f"undo on {doc.uri}: refused but the document changed")
+        return "refused" if kind == "error" else f"status:{result}"
+
+    async def inline(self, doc: Document) -> str:
+        ends = [i for i, ch in enumerate(doc.text) if ch == "\n"]
+        offset = self.rng.choice(ends)
+        params = types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=doc.uri),
+            position=utf16_position(doc.text, offset),
+            context=types.InlineCompletionContext(
+                trigger_kind=types.InlineCompletionTriggerKind.Automatic
+            ),
+        )
+        kind, result = await self.request(types.TEXT_DOCUMENT_INLINE_COMPLETION, params)
+        if kind != "ok":
+            return kind if kind == "unanswered" else f"error:{_error_kind(result)}"
+        found = getattr(result, "items", None) if result is not None else None
+        if found is None and isinstance(result, list):
+            found = result
+        return "suggested" if found else "none"
+
+    async def typing(self, doc: Document) -> str:
+        text = doc.text
+        if self.rng.random() < 0.7:  # a comment at a line end
+            ends = [i for i, ch in enumerate(text) if ch == "\n"]
+            offset, chars = self.rng.choice(ends), self.rng.choice(("  # ok", "  # é", " # 🙂"))
+        else:  # anywhere
+            offset, chars = (
+                self.rng.randrange(len(text) + 1),
+                self.rng.choice(("x", "é", "🙂", " ")),
+            )
+        doc.type(offset, chars)
+        await asyncio.sleep(0.01)
+        return "typed"
+
+    async def one(self, op: str, doc: Document) -> None:
+        if op == "undo" and not doc.undoable and self.rng.random() < 0.7:
+            candidates = [d for d in self.docs if d.undoable]
+            doc = self.rng.choice(candidates) if candidates else doc
+        if op in ("refactor", "fix", "undo", "typing"):
+            # one rewrite at a time per document, and no typing into it meanwhile
+            async with doc.lock:
+                if op in ("refactor", "fix"):
+                    outcome = await self.rewrite(doc, op)
+                else:
+                    outcome = await getattr(self, op)(doc)
+        else:
+            outcome = await getattr(self, op)(doc)
+        self.outcomes[f"{op}:{outcome}"] += 1
+
+    async def run(self, ops: int) -> None:
+        slots = asyncio.Semaphore(IN_FLIGHT)
+        tasks = []
+
+        async def guarded(n: int, op: str, doc: Document) -> None:
+            try:
+                await self.one(op, doc)
+            finally:
+                slots.release()
+
+        for n in range(ops):
+            op = self.rng.choices(OPS, WEIGHTS)[0]
+            doc = self.rng.choice(self.docs)
+            await slots.acquire()
+            tasks.append(asyncio.create_task(guarded(n, op, doc)))
+        await asyncio.gather(*tasks)
+
+    async def stop(self) -> bool:
+        """Shut down; False when the server had already exited."""
+        process = self.process
+        alive = process is not None and process.returncode is None
+        if alive:
+            await asyncio.wait_for(self.client.shutdown_async(None), TIMEOUT)
+            self.client.exit(None)
+        await self.client.stop()
+        return alive
+
+
+def _first_difference(want: str, got: str) -> str:
+    for n, (a, b) in enumerate(zip(want.split("\n"), got.split("\n"), strict=False)):
+        if a != b:
+            return f"line {n}: expected {a!r}, got {b!r}"
+    return f"expected {want.count(chr(10))} lines, got {got.count(chr(10))}"
+
+
+def _error_kind(error: Any) -> str:
+    data = getattr(error, "data", None)
+    kind = data.get("kind") if isinstance(data, dict) else getattr(data, "kind", None)
+    code = getattr(error, "code", None)
+    return str(kind or code or type(error).__name__)
+
+
+async def run(ops: int, rate: float, seed: int) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="kimi-soak-"))
+    began = time.monotonic()
+    async with Simulator(api_key=KEY, chaos=Chaos.uniform(rate, seed)) as sim:
+        soak = Soak(sim, folder, seed)
+        await soak.start()
+        pid = soak.process.pid
+        soak.open(4)
+        await asyncio.sleep(0.2)
+        rss_start = rss_mb(pid)
+        await soak.run(ops)
+        await asyncio.sleep(0.3)  # late notifications
+        alive = soak.process.returncode is None
+        rss_end = rss_mb(pid) if alive else float("nan")
+        kind, usage = await soak.command("kimi.usage", None) if alive else ("dead", None)
+        stopped_alive = await soak.stop()
+        crashes = 0 if alive and stopped_alive else 1
+        faults = dict(sim.faults)
+        model_requests = len(sim.requests)
+    left_open = sorted(soak.streams_open - soak.streams_closed)
+    figures: dict[str, Any] = {
+        "operations": ops,
+        "fault_rate": rate,
+        "seed": seed,
+        "seconds": round(time.monotonic() - began, 1),
+        "model_requests": model_requests,
+        "injected_faults": sum(faults.values()),
+        "faults_by_kind": faults,
+        "outcomes": dict(sorted(soak.outcomes.items())),
+        "edits_applied": sum(d.applied for d in soak.docs),
+        "edits_rejected_stale": sum(d.rejected for d in soak.docs),
+        "streams_opened": len(soak.streams_open),
+        "streams_closed": len(soak.streams_closed),
+        "streams_by_kind": dict(soak.stream_kinds),
+        "rss_mb_start": round(rss_start, 1),
+        "rss_mb_end": round(rss_end, 1),
+        "usage": usage if kind == "ok" else None,
+        "invariants": {
+            "server_crashes": crashes,
+            "requests_unanswered": soak.unanswered,
+            "documents_half_rewritten": sum(
+                1 for v in soak.violations if "region" in v or "differs" in v
+            ),
+            "undo_mismatches": sum(1 for v in soak.violations if v.startswith("undo")),
+            "streams_left_open": len(left_open),
+        },
+        "violations": soak.violations + [f"stream {s} never got done" for s in left_open],
+    }
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ops", type=int, default=500)
+    parser.add_argument("--fault-rate", type=float, default=0.2)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    figures = asyncio.run(run(args.ops, args.fault_rate, args.seed))
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(figures, indent=2, default=str) + "\n")
+    print(
+        f"Soak: {figures['operations']} operations, fault rate {figures['fault_rate']}, "
+        f"seed {figures['seed']}, {figures['seconds']} s"
+    )
+    print(f"{'figure':<34}{'value':>12}")
+    for key in (
+        "model_requests",
+        "injected_faults",
+        "edits_applied",
+        "edits_rejected_stale",
+        "streams_opened",
+        "streams_closed",
+        "rss_mb_start",
+        "rss_mb_end",
+    ):
+        print(f"{key:<34}{figures[key]:>12}")
+    print("faults: " + ", ".join(f"{k} {v}" for k, v in sorted(figures["faults_by_kind"].items())))
+    print(f"\n{'outcome':<34}{'count':>12}")
+    for key, count in figures["outcomes"].items():
+        print(f"{key:<34}{count:>12}")
+    print(f"\n{'invariant':<34}{'value':>12}  ok")
+    failed = False
+    for key, value in figures["invariants"].items():
+        ok = value == 0
+        failed |= not ok
+        print(f"{key:<34}{value:>12}  {'yes' if ok else 'NO'}")
+    for line in figures["violations"]:
+        print(f"  violation: {line}")
+    print(f"written to {RESULTS}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
