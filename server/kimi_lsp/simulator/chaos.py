@@ -83,11 +83,11 @@ class Chaos(BaseModel):
     def uniform(cls, total_rate: float, seed: int = 0) -> Chaos:
         """Spread ``total_rate`` evenly over every fault kind."""
         share = total_rate / len(FAULT_KINDS)
-        return cls(seed=seed, **{_FIELDS[kind]: share for kind in FAULT_KINDS})
+        return cls(seed=seed, **{RATE_FIELDS[kind]: share for kind in FAULT_KINDS})
 
     def rates(self) -> dict[str, float]:
         """Return the rate of each fault kind, in :data:`FAULT_KINDS` order."""
-        return {kind: float(getattr(self, _FIELDS[kind])) for kind in FAULT_KINDS}
+        return {kind: float(getattr(self, RATE_FIELDS[kind])) for kind in FAULT_KINDS}
 
     @property
     def enabled(self) -> bool:
@@ -95,7 +95,7 @@ class Chaos(BaseModel):
         return any(self.rates().values())
 
 
-_FIELDS: dict[str, str] = {
+RATE_FIELDS: dict[str, str] = {
     "429": "rate_429",
     "429_no_retry_after": "rate_429_no_retry_after",
     "500": "rate_500",

@@ -12,23 +12,12 @@ import pydantic
 import pytest
 
 from kimi_lsp.simulator import FAULT_KINDS, Chaos, Simulator, ToolCallSpec, Turn
+from kimi_lsp.simulator.chaos import RATE_FIELDS
 
 from .helpers import KEY, WORKSPACE_TOOLS, chat_body
 
 READ_TIMEOUT = 0.3
 """The client's read timeout: a stalled stream is noticed after this long."""
-
-FIELDS = {
-    "429": "rate_429",
-    "429_no_retry_after": "rate_429_no_retry_after",
-    "500": "rate_500",
-    "503": "rate_503",
-    "drop_before_content": "drop_before_content",
-    "drop_during_content": "drop_during_content",
-    "stall": "stall",
-    "malformed_sse": "malformed_sse",
-    "bad_tool_json": "bad_tool_json",
-}
 
 
 def tool_turn() -> Turn:
@@ -145,7 +134,7 @@ async def test_same_seed_gives_same_faults() -> None:
 
 @pytest.mark.parametrize("kind", FAULT_KINDS)
 async def test_each_fault_kind_is_observable(kind: str) -> None:
-    observed, sim = await run_requests(Chaos(seed=3, **{FIELDS[kind]: 1.0}), 2)
+    observed, sim = await run_requests(Chaos(seed=3, **{RATE_FIELDS[kind]: 1.0}), 2)
     assert observed == [kind, kind]
     assert sim.faults == {kind: 2}
     record = sim.requests[0]

@@ -89,16 +89,30 @@ function M.with_instruction(arg, continue)
   end)
 end
 
+--- The client and the single object argument of a code action's command; nil (after an
+--- error message) when either is missing.
+---@param command lsp.Command
+---@param ctx table
+---@param usage string
+---@return vim.lsp.Client?, table?
+local function command_target(command, ctx, usage)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local arg = command.arguments and command.arguments[1]
+  if client == nil or type(arg) ~= "table" then
+    vim.notify("Kimi: " .. usage, vim.log.levels.ERROR)
+    return nil, nil
+  end
+  return client, arg
+end
+
 -- Client-side handlers for the code actions' commands (the `commands` of lsp/kimi.lua). A
 -- client-side handler wins over the server in exec_cmd, so each sends the request itself.
 
 ---@param command lsp.Command
 ---@param ctx table
 function M.explain_command(command, ctx)
-  local client = vim.lsp.get_client_by_id(ctx.client_id)
-  local arg = command.arguments and command.arguments[1]
-  if client == nil or type(arg) ~= "table" then
-    vim.notify("Kimi: kimi.explain needs {uri, range}", vim.log.levels.ERROR)
+  local client, arg = command_target(command, ctx, "kimi.explain needs {uri, range}")
+  if client == nil then
     return
   end
   M.start_explain(client, buffer_of(arg, ctx.bufnr), arg)
@@ -107,10 +121,8 @@ end
 ---@param command lsp.Command
 ---@param ctx table
 function M.refactor_command(command, ctx)
-  local client = vim.lsp.get_client_by_id(ctx.client_id)
-  local arg = command.arguments and command.arguments[1]
-  if client == nil or type(arg) ~= "table" then
-    vim.notify("Kimi: kimi.refactor needs {uri, range}", vim.log.levels.ERROR)
+  local client, arg = command_target(command, ctx, "kimi.refactor needs {uri, range}")
+  if client == nil then
     return
   end
   arg = vim.deepcopy(arg)
@@ -126,10 +138,8 @@ end
 ---@param command lsp.Command
 ---@param ctx table
 function M.fix_command(command, ctx)
-  local client = vim.lsp.get_client_by_id(ctx.client_id)
-  local arg = command.arguments and command.arguments[1]
-  if client == nil or type(arg) ~= "table" then
-    vim.notify("Kimi: kimi.fix needs {uri, range, diagnostics}", vim.log.levels.ERROR)
+  local client, arg = command_target(command, ctx, "kimi.fix needs {uri, range, diagnostics}")
+  if client == nil then
     return
   end
   M.start_rewrite(client, buffer_of(arg, ctx.bufnr), "kimi.fix", arg)
