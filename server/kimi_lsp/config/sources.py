@@ -59,6 +59,11 @@ def file_layer(path: Path) -> tuple[Layer, list[str]]:
     return (normalize(section) if isinstance(section, dict) else {}), []
 
 
+EDITOR_KEYS = frozenset({"server", "trace", "editor"})
+"""Keys under `kimi` that belong to an editor extension (`kimi.server.command`, the language
+client's `kimi.trace.server`, `kimi.editor.*`): the server neither reads nor reports them."""
+
+
 def env_layer(env: Mapping[str, str]) -> Layer:
     """The settings given as KIMI_LSP_* environment variables."""
     return {key: env[var] for var, key in ENV_KEYS.items() if env.get(var)}
@@ -69,7 +74,8 @@ def client_layer(value: object) -> Layer:
     if not isinstance(value, dict):
         return {}
     inner = value.get("kimi")
-    return normalize(inner if isinstance(inner, dict) else value)
+    layer = normalize(inner if isinstance(inner, dict) else value)
+    return {key: item for key, item in layer.items() if key not in EDITOR_KEYS}
 
 
 def normalize(layer: Mapping[str, Any], free: bool = False) -> Layer:

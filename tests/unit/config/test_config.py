@@ -155,3 +155,18 @@ def test_invalid_base_urls_are_reported(tmp_path: Path) -> None:
         settings, problems = load(env_with(tmp_path), {"baseUrl": url})
         assert settings.base_url is None
         assert any("kimi.baseUrl" in p for p in problems)
+
+
+def test_editor_extension_keys_are_neither_read_nor_reported(tmp_path: Path) -> None:
+    """The VS Code extension's own settings live under `kimi` too; the server skips them."""
+    workspace = {
+        "kimi": {
+            "server": {"command": ["kimi-lsp"]},
+            "trace": {"server": "verbose"},
+            "editor": {"explainView": "beside"},
+            "model": "m-1",
+        }
+    }
+    settings, problems = load(env={"KIMI_LSP_CONFIG": str(tmp_path / "none")}, workspace=workspace)
+    assert problems == []
+    assert settings.model == "m-1"
