@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The real VS Code end-to-end test: code-server 4.100.3 (VS Code 1.100.3) in headless
+# Debian chromium, driven by Playwright, with the packaged kimi-lsp extension installed and
+# the kimi-lsp server answering from its built-in simulator. Everything stays on 127.0.0.1.
+#
+#   bash tests/vscode/run.sh        (the vsix must exist: make vscode builds it)
+#
+# Output, screenshots and logs: test-output/vscode/ (wiped at each run). Exit code = the test's.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+OUT="$REPO/test-output/vscode"
+VSIX="${KIMI_VSIX:-$REPO/editors/vscode/build/kimi-lsp.vsix}"
+SERVER="${KIMI_LSP_BIN:-$REPO/.venv/bin/kimi-lsp}"
+CODE_SERVER="$HERE/.cache/code-server-4.100.3/node_modules/.bin/code-server"
+
+log() { printf '[vscode-e2e] %s\n' "$*" >&2; }
+die() { printf '[vscode-e2e] ERROR: %s\n' "$*" >&2; exit 2; }
+
+t_start=$SECONDS
+bash "$HERE/setup.sh"
+
+[[ -f $VSIX ]] || die "extension package not found: $VSIX (build it first: make vscode, or bash editors/vscode/scripts/check.sh)"
+[[ -x $SERVER ]] || die "kimi-lsp server not found at $SERVER (make install / the repo's .venv)"
+
+rm -rf "$OUT"
+mkdir -p "$OUT"/{user-data,extensions,home,xdg-config,xdg-data,xdg-cache}
+WS="$OUT/workspace"
+cp -r "$HERE/workspace" "$WS"
+# Keep the workspace out of the repo's git: it sits under test-output/ (gitignored), but VS
+# Code would still find the repo's .git above it; git.enabled is off anyway.
+
+mkdir -p "$OUT/user-data/User"
+cat > "$OUT/user-data/User/settings.json" <<JSON
+{
+  "git.enabled": false,
+  "git.autoRepositoryDetection": false,
+  "github.gitAuthentication": false,
+  "telemetry.telemetryLevel": "off",
+  "security.workspace.trust.enabled": false,
+  "security.workspace.trust.startupPrompt": "never",
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.settings.enableNaturalLanguageSearch": false,
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "update.mode": "none",
+  "npm.fetchOnlinePackageInfo": false,
+  "typescript.surveys.enabled": false,
+  "chat.disableAIFeatures": true,
+  "files.autoSave": "off",
+  "files.insertFinalNewline": false,
+  "files.trimTrailingWhitespace": false,
+  "editor.formatOnSave": false,
+  "editor.inlineSuggest.enabled": true,
+  "editor.quickSuggestions": {"other": false, "comments": false, "strings": false},
+  "editor.suggestOnTriggerCharacters": false,
+  "editor.acceptSuggestionOnEnter": "off",
+  "editor.wordBasedSuggestions": "off",
+  "editor.autoClosingBrackets": "never",
+  "editor.autoClosingQuotes": "never",
+  "editor.minimap.enabled": false,
+  "window.restoreWindows": "none",
+  "kimi.server.command": ["$SERVER"],
+  "kimi.provider": "simulator"
+}
+JSON
+
+export HOME="$OUT/home" XDG_CONFIG_HOME="$OUT/xdg-config" XDG_DATA_HOME="$OUT/xdg-data" XDG_CACHE_HOME="$OUT/xdg-cache"
+# No gallery, no marketplace: point it at a closed port so nothing goes online.
+export EXTENSIONS_GALLERY='{"serviceUrl":"http://127.0.0.1:9/gallery","itemUrl":"http://127.0.0.1:9/item","resourceUrlTemplate":"http://127.0.0.1:9/resource/{publisher}/{name}/{version}/{path}"}'
+CS_ARGS=(--config "$OUT/code-server.yaml" --user-data-dir "$OUT/user-data" --extensions-dir "$OUT/extensions")
+: > "$OUT/code-server.yaml"
+
+t0=$SECONDS
+"$CODE_SERVER" "${CS_ARGS[@]}" --install-extension "$VSIX" --force >"$OUT/install-extension.log" 2>&1 || {
+  cat "$OUT/install-extension.log" >&2; die "code-server --install-extension $VSIX failed"; }
+log "installed $(basename "$VSIX") in $((SECONDS - t0)) s: $("$CODE_SERVER" "${CS_ARGS[@]}" --list-extensions --show-versions 2>/dev/null | tr '\n' ' ')"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+CS_PID=
+cleanup() {
+  local rc=$?
+  if [[ -n $CS_PID ]]; then
+    # code-server, its extension hosts and the kimi-lsp servers they spawned share one
+    # process group (setsid); the extension hosts would otherwise linger for hours.
+    kill -TERM -- "-$CS_PID" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 -- "-$CS_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$CS_PID" 2>/dev/null || true
+  fi
+  log "total $((SECONDS - t_start)) s; output in ${OUT#$REPO/}"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+setsid "$CODE_SERVER" "${CS_ARGS[@]}" \
+  --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --disable-getting-started-override --disable-proxy \
+  --ignore-last-opened "$WS" >"$OUT/code-server.log" 2>&1 &
+CS_PID=$!
+
+healthy() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; }
+for _ in $(seq 1 300); do
+  healthy && break
+  kill -0 "$CS_PID" 2>/dev/null || { cat "$OUT/code-server.log" >&2; die "code-server exited at start"; }
+  sleep 0.1
+done
+healthy || die "code-server not healthy on port $PORT"
+log "code-server up on 127.0.0.1:$PORT (pid $CS_PID)"
+
+set +e
+node "$HERE/e2e.mjs" --url "http://127.0.0.1:$PORT/" --workspace "$WS" --out "$OUT" --logs "$OUT/user-data/logs"
+rc=$?
+set -e
+exit $rc
