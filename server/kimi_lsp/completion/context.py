@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from kimi_lsp.text import LineIndex
 
@@ -99,10 +99,22 @@ def best_snippets(
     return out
 
 
-@lru_cache(maxsize=32)
-def _windows(index: LineIndex, window: int) -> tuple[tuple[str, frozenset[str]], ...]:
+Windows = tuple[tuple[str, frozenset[str]], ...]
+_WINDOWS: WeakKeyDictionary[LineIndex, dict[int, Windows]] = WeakKeyDictionary()
+"""Windows per document version, held only as long as the server holds that version (a
+closed document or an old version takes its windows with it)."""
+
+
+def _windows(index: LineIndex, window: int) -> Windows:
     """A document's windows and their words, computed once per version of its text (the
     server keeps one LineIndex object per version)."""
+    known = _WINDOWS.setdefault(index, {})
+    if window not in known:
+        known[window] = _compute_windows(index, window)
+    return known[window]
+
+
+def _compute_windows(index: LineIndex, window: int) -> Windows:
     out = []
     lines = min(index.line_count, 2_400)
     for first in range(0, lines, window // 2):

@@ -108,7 +108,7 @@ def drop_closing_overlap(line: str, line_after: str) -> str:
     """`a, b)` before an existing `)` loses its `)`: only brackets the completion does not
     open itself are dropped, so `foo()` stays whole."""
     after = line_after.strip()
-    for size in range(len(after), 0, -1):
+    for size in range(min(len(after), len(line)), 0, -1):  # no tail longer than the line
         tail = after[:size]
         if line.endswith(tail) and _unbalanced_closers(line) >= _closers(tail):
             return line[: -len(tail)]

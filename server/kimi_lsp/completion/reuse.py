@@ -41,7 +41,7 @@ class TypingThrough:
     def remainder(self, uri: str, text: str, offset: int) -> list[str] | None:
         """The unfinished rest of each suggestion the typing since then agrees with."""
         shown = self._shown.get(uri)
-        if shown is None or offset < shown.offset:
+        if shown is None or not 0 <= offset - shown.offset < max(map(len, shown.texts)):
             return None
         if text[max(0, shown.offset - len(shown.anchor)) : shown.offset] != shown.anchor:
             return None

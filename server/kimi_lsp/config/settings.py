@@ -69,6 +69,9 @@ class ExplainSettings(_Section):
     """Lines of surrounding code sent before and after the selection."""
     max_selection_chars: int = Field(default=60_000, ge=100, le=2_000_000)
     """Larger selections are refused with a message instead of being sent."""
+    max_context_chars: int = Field(default=20_000, ge=0, le=1_000_000)
+    """Characters of surrounding code sent on each side of the selection at most; beyond
+    that the context is cut at a line boundary (or inside a line longer than this)."""
 
 
 class ToolSettings(_Section):

@@ -23,6 +23,7 @@ def selection_context(
             language=doc.language,
             context_lines=settings.context_lines,
             max_selection_chars=settings.max_selection_chars,
+            max_context_chars=settings.max_context_chars,
         )
     except ModelError as error:
         raise request_failed(error) from None

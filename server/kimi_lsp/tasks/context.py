@@ -23,6 +23,8 @@ class SelectionContext:
     before: str
     selection: str
     after: str
+    trimmed: bool = False
+    """True when the surroundings were cut to `max_context_chars` on a side."""
 
 
 def gather(
@@ -34,10 +36,13 @@ def gather(
     language: str,
     context_lines: int,
     max_selection_chars: int,
+    max_context_chars: int = 20_000,
 ) -> SelectionContext:
     """Cut the selection and `context_lines` whole lines around it out of the text.
 
-    An empty selection means the whole line under the cursor.
+    An empty selection means the whole line under the cursor. Each side is cut to
+    `max_context_chars`, at a line boundary when one is near enough, so a document of very
+    long lines still sends a bounded prompt.
     """
     text = index.text
     if start == end:
@@ -55,10 +60,32 @@ def gather(
     before_start = index.starts[max(0, first - context_lines)]
     after_line = min(index.line_count, last + 1 + context_lines)
     after_end = index.starts[after_line] if after_line < index.line_count else len(text)
+    before = _keep_end(text, before_start, start, max_context_chars)
+    after = _keep_start(text, end, after_end, max_context_chars)
     return SelectionContext(
         path=path,
         language=language,
-        before=text[before_start:start],
+        before=before,
         selection=selection,
-        after=text[end:after_end],
+        after=after,
+        trimmed=len(before) < start - before_start or len(after) < after_end - end,
     )
+
+
+def _keep_end(text: str, start: int, end: int, limit: int) -> str:
+    """The last `limit` characters of text[start:end], from a line start when that keeps at
+    least half of them (else from inside a long line)."""
+    if end - start <= limit:
+        return text[start:end]
+    cut = end - limit
+    newline = text.find("\n", cut, end - limit // 2)
+    return text[newline + 1 if newline != -1 else cut : end]
+
+
+def _keep_start(text: str, start: int, end: int, limit: int) -> str:
+    """The first `limit` characters of text[start:end], to a line end when that keeps at
+    least half of them (else into a long line)."""
+    if end - start <= limit:
+        return text[start:end]
+    newline = text.rfind("\n", start + limit // 2, start + limit)
+    return text[start : newline + 1 if newline != -1 else start + limit]

@@ -39,6 +39,8 @@ async def explain(
         max_tokens=max_tokens,
         extra={"tool_web_search": True} if web_search and endpoint.accepts_web_search else {},
     )
+    if data.trimmed:
+        on_status("the code around the selection was trimmed (kimi.explain.maxContextChars)")
     on_status("thinking")
     result = await run_agent(
         service, endpoint, request, toolbox=toolbox, on_delta=on_delta, on_status=on_status
