@@ -42,7 +42,7 @@ bench: $(STAMP)
 
 ## soak: 500 editor operations against the simulator in chaos mode; fails on a broken invariant
 soak: $(STAMP)
-	$(BIN)/python bench/soak.py --ops 500 --fault-rate 0.25
+	$(BIN)/python bench/soak.py --ops 500 --fault-rate 0.3
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -187,6 +187,18 @@ class Soak:
             types.ExecuteCommandParams(command=name, arguments=args),
         )
 
+    async def server_tasks(self, settle_to: int | None = None) -> int:
+        """The server's live asyncio tasks (kimi.status). With `settle_to`, ask again for
+        up to 5 s while the count is above it: cleanup after the last answers may still be
+        finishing, but a leaked task never ends."""
+        deadline = time.monotonic() + 5
+        while True:
+            kind, status = await self.command("kimi.status", None)
+            tasks = int(status["tasks"]) if kind == "ok" else -1
+            if settle_to is None or tasks <= settle_to or time.monotonic() > deadline:
+                return tasks
+            await asyncio.sleep(0.1)
+
     def stream_id(self) -> str:
         self.next_stream += 1
         return f"soak-{self.next_stream}"
@@ -380,10 +392,12 @@ async def run(ops: int, rate: float, seed: int) -> dict[str, Any]:
         soak.open(4)
         await asyncio.sleep(0.2)
         rss_start = rss_mb(pid)
+        tasks_start = await soak.server_tasks()
         await soak.run(ops)
         await asyncio.sleep(0.3)  # late notifications
         alive = soak.process.returncode is None
         rss_end = rss_mb(pid) if alive else float("nan")
+        tasks_end = await soak.server_tasks(settle_to=tasks_start) if alive else -1
         kind, usage = await soak.command("kimi.usage", None) if alive else ("dead", None)
         stopped_alive = await soak.stop()
         crashes = 0 if alive and stopped_alive else 1
@@ -406,6 +420,9 @@ async def run(ops: int, rate: float, seed: int) -> dict[str, Any]:
         "streams_by_kind": dict(soak.stream_kinds),
         "rss_mb_start": round(rss_start, 1),
         "rss_mb_end": round(rss_end, 1),
+        "server_tasks_start": tasks_start,
+        "server_tasks_end": tasks_end,
+        "fault_share_of_requests": round(sum(faults.values()) / max(1, model_requests), 3),
         "usage": usage if kind == "ok" else None,
         "invariants": {
             "server_crashes": crashes,
@@ -415,6 +432,7 @@ async def run(ops: int, rate: float, seed: int) -> dict[str, Any]:
             ),
             "undo_mismatches": sum(1 for v in soak.violations if v.startswith("undo")),
             "streams_left_open": len(left_open),
+            "server_tasks_left_alive": max(0, tasks_end - tasks_start) if alive else 1,
         },
         "violations": soak.violations + [f"stream {s} never got done" for s in left_open],
     }
@@ -444,6 +462,9 @@ def main() -> None:
         "streams_closed",
         "rss_mb_start",
         "rss_mb_end",
+        "server_tasks_start",
+        "server_tasks_end",
+        "fault_share_of_requests",
     ):
         print(f"{key:<34}{figures[key]:>12}")
     print("faults: " + ", ".join(f"{k} {v}" for k, v in sorted(figures["faults_by_kind"].items())))

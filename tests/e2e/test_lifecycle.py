@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pygls.exceptions import JsonRpcRequestCancelled
+from pygls.exceptions import JsonRpcException, JsonRpcRequestCancelled
 from pytest_lsp import LanguageClient
 
 from kimi_lsp.simulator import Turn
@@ -97,3 +97,56 @@ async def test_simulator_provider_starts_the_built_in_simulator(client: Language
     )
     assert "total" in result["markdown"]
     assert session.sim.requests == []  # answered by the server's own simulator
+
+
+async def status(client: LanguageClient) -> dict[str, Any]:
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="kimi.status", arguments=[])
+    )
+    assert isinstance(result, dict)
+    return result
+
+
+async def test_status_returns_to_idle_after_work(client: LanguageClient) -> None:
+    """kimi.status counts live work; after an explain, a cancelled explain and ghost text,
+    the server is back to the tasks it had at rest (nothing left running)."""
+    session = session_of(client)
+    text = "def f(x):\n    return x\n"
+    uri = open_doc(client, "s.py", text)
+    session.sim.script(Turn(reasoning="r", content="Returns x."))
+    line = {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}
+    assert (await explain_range(client, uri, line))["markdown"] == "Returns x."
+    idle = await status(client)  # after a first command: start-up work is over
+    assert idle["openDocuments"] == 1
+    assert idle["commandsRunning"] == 0
+    assert idle["memoryMb"] > 10
+    session.sim.script(Turn(reasoning="r", content="slow", ttft=30))
+    slow = asyncio.ensure_future(explain_range(client, uri, line))
+    await session.sim.wait_for_requests(2)
+    busy = await status(client)
+    assert busy["commandsRunning"] == 1
+    assert busy["tasks"] > idle["tasks"]
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="kimi.cancel", arguments=[])
+    )
+    with pytest.raises(JsonRpcException, match="cancelled"):
+        await slow
+    session.sim.script(Turn(reasoning="r", content="<completion>x</completion>"))
+    await client.text_document_inline_completion_async(
+        types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=1, character=10),
+            context=types.InlineCompletionContext(
+                trigger_kind=types.InlineCompletionTriggerKind.Invoked
+            ),
+        )
+    )
+    after = await status(client)
+    assert after["commandsRunning"] == 0
+    assert after["ghostTextRequests"] == 0
+    # Cleanup after an answer (closing a stream, ending progress) may still be finishing:
+    # ask until the count is back, for at most 5 s; a leaked task never leaves.
+    async with asyncio.timeout(5):
+        while after["tasks"] != idle["tasks"]:
+            await asyncio.sleep(0.05)
+            after = await status(client)

@@ -1,7 +1,8 @@
 """A short soak in `make test`: bench/soak.py drives the real server through explain,
 refactor, fix, undo, ghost text and typing against the simulator in chaos mode, and
 exits non-zero when an invariant breaks (a crash, an unanswered request, a half-rewritten
-document, a wrong undo, a stream left open). `make soak` runs the long version."""
+document, a wrong undo, a stream left open, server tasks left running). `make soak` runs
+the long version."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def test_short_soak_under_faults_holds_every_invariant(tmp_path: Path) -> None:
             "--ops",
             "80",
             "--fault-rate",
-            "0.25",
+            "0.3",
             "--seed",
             "3",
         ],
@@ -34,3 +35,5 @@ def test_short_soak_under_faults_holds_every_invariant(tmp_path: Path) -> None:
     figures = json.loads((BENCH / "results" / "soak.json").read_text())
     assert figures["operations"] == 80
     assert figures["injected_faults"] > 0
+    assert figures["invariants"]["server_tasks_left_alive"] == 0
+    assert figures["server_tasks_start"] > 0

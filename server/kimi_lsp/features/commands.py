@@ -8,6 +8,7 @@
 | kimi.undo     | {uri}                        | {status, edits}                     |
 | kimi.cancel   | {uri?}                       | {cancelled}                         |
 | kimi.usage    | none                         | {requests, promptTokens, ..., costUsd} |
+| kimi.status   | none                         | {commandsRunning, tasks, memoryMb, ...} |
 
 Handlers take `*args` because the VS Code palette sends `[]`; arguments are checked by
 the handler modules, which answer bad ones with InvalidParams.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kimi_lsp.features import cancel, explain, refactor, undo, usage
+from kimi_lsp.features import cancel, explain, refactor, status, undo, usage
 from kimi_lsp.server import KimiLanguageServer
 
 EXPLAIN = "kimi.explain"
@@ -26,6 +27,7 @@ FIX = refactor.FIX
 UNDO = undo.COMMAND
 CANCEL = "kimi.cancel"
 USAGE = "kimi.usage"
+STATUS = "kimi.status"
 
 
 def register(server: KimiLanguageServer) -> None:
@@ -54,3 +56,7 @@ def register(server: KimiLanguageServer) -> None:
     @server.command(USAGE)
     def usage_command(ls: KimiLanguageServer, *args: Any) -> dict[str, Any]:
         return usage.run(ls, args)
+
+    @server.command(STATUS)
+    async def status_command(ls: KimiLanguageServer, *args: Any) -> dict[str, Any]:
+        return status.run(ls, args)
