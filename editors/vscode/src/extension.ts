@@ -1,0 +1,51 @@
+/** Activation: wires the output channel, secrets, status bar, language client and commands. */
+import * as vscode from 'vscode';
+import { KimiServer } from './client';
+import { COMMANDS, Commands } from './commands';
+import { ExplainView } from './explainView';
+import { Operations } from './operations';
+import { InstructionPicker } from './picker';
+import { KimiSecrets } from './secrets';
+import { needsRestart } from './server';
+import { StatusBar } from './statusBar';
+
+let server: KimiServer | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('Kimi', { log: true });
+  const secrets = new KimiSecrets(context.secrets);
+  const status = new StatusBar(COMMANDS.usage);
+  const view = new ExplainView();
+  // The client's middleware hands code-action commands to Commands, which needs the server.
+  const late: { commands?: Commands } = {};
+  server = new KimiServer(
+    context.extension.packageJSON,
+    output,
+    secrets,
+    { problem: (message) => status.setServerProblem(message) },
+    (command, args) => late.commands?.fromCodeAction(command, args),
+  );
+  const operations = new Operations(server, status, output);
+  const commands = new Commands({ server, operations, view, picker: new InstructionPicker(context.globalState), secrets, output });
+  late.commands = commands;
+  const current = server;
+  context.subscriptions.push(
+    output,
+    status,
+    view,
+    ...commands.register(),
+    secrets.onDidChange(() => void current.restartIfKeyChanged()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (needsRestart((section) => event.affectsConfiguration(section))) {
+        void current.restart();
+      }
+    }),
+  );
+  // Not awaited: activation stays quick; commands wait for the start themselves.
+  void current.start().then(() => operations.refreshUsage());
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.dispose();
+  server = undefined;
+}

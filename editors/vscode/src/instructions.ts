@@ -1,0 +1,77 @@
+/**
+ * The refactor instruction picker's list (pure): what the user typed first, then recent
+ * instructions (most recent first), then the server's presets.
+ */
+import type { RefactorChoice } from './arguments';
+import type { Preset } from './protocol';
+
+export const MAX_RECENT = 10;
+
+export const PRESET_LABELS: Readonly<Record<Preset, string>> = {
+  docstring: 'Add docstring',
+  types: 'Add type hints',
+  simplify: 'Simplify',
+};
+
+export type PickKind = 'typed' | 'recent' | 'preset';
+
+export interface PickEntry {
+  label: string;
+  description: string;
+  kind: PickKind;
+  choice: RefactorChoice;
+}
+
+/** The recent list after using `instruction`: it moves to the front, once, at most MAX_RECENT kept. */
+export function remember(recent: readonly string[], instruction: string, max = MAX_RECENT): string[] {
+  const text = instruction.trim();
+  if (text === '') {
+    return recent.slice(0, max);
+  }
+  return [text, ...recent.filter((item) => item !== text)].slice(0, max);
+}
+
+/** A stored value read back from globalState: only strings survive. */
+export function sanitizeRecent(value: unknown, max = MAX_RECENT): string[] {
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  const out: string[] = [];
+  for (const item of value) {
+    if (typeof item === 'string' && item.trim() !== '' && !out.includes(item.trim())) {
+      out.push(item.trim());
+    }
+  }
+  return out.slice(0, max);
+}
+
+/** The picker's entries for the text typed so far. */
+export function pickEntries(typed: string, recent: readonly string[]): PickEntry[] {
+  const text = typed.trim();
+  const entries: PickEntry[] = [];
+  if (text !== '') {
+    entries.push({ label: text, description: 'refactor with this instruction', kind: 'typed', choice: { instruction: text } });
+  }
+  for (const item of recent) {
+    if (item !== text) {
+      entries.push({ label: item, description: 'recent', kind: 'recent', choice: { instruction: item } });
+    }
+  }
+  for (const [preset, label] of Object.entries(PRESET_LABELS) as [Preset, string][]) {
+    entries.push({ label, description: 'preset', kind: 'preset', choice: { preset } });
+  }
+  return entries;
+}
+
+/**
+ * What Enter means. The entry the picker had selected wins, except the "typed" entry, which
+ * always stands for the current text (it may lag one keystroke behind). With nothing
+ * selected, the current text is the instruction.
+ */
+export function resolvePick(selected: PickEntry | undefined, currentValue: string): RefactorChoice | undefined {
+  const text = currentValue.trim();
+  if (selected === undefined || selected.kind === 'typed') {
+    return text === '' ? undefined : { instruction: text };
+  }
+  return selected.choice;
+}

@@ -1,0 +1,71 @@
+/**
+ * The shapes of kimi-lsp's commands, results and notifications, as docs/protocol.md
+ * describes them. Types only: no runtime code, no `vscode` import.
+ */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** An LSP diagnostic, as produced by the client's code2ProtocolConverter. */
+export interface Diagnostic {
+  range: Range;
+  message: string | { kind: string; value: string };
+  severity?: number;
+  code?: number | string | { value: number | string; target: string };
+  source?: string;
+}
+
+export type StreamKind = 'explain' | 'refactor' | 'fix';
+
+/** `kimi/stream` notification parameters. */
+export interface StreamNotification {
+  id: string;
+  kind: StreamKind;
+  delta: string;
+  done: boolean;
+  error?: string;
+}
+
+export interface ExplainResult {
+  markdown: string;
+  streamId: string;
+}
+
+export type RewriteStatus = 'applied' | 'cancelled' | 'failed' | 'stopped';
+
+export interface RewriteResult {
+  status: RewriteStatus;
+  message?: string;
+  streamId?: string;
+  edits?: number;
+}
+
+export interface UsageResult {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens?: number;
+  webSearchCalls?: number;
+  costUsd: number | null;
+  budgetUsd: number | null;
+}
+
+export const PRESETS = ['docstring', 'types', 'simplify'] as const;
+export type Preset = (typeof PRESETS)[number];
+
+/** The server's command ids (registered in VS Code by the language client itself). */
+export const SERVER_COMMANDS = {
+  explain: 'kimi.explain',
+  refactor: 'kimi.refactor',
+  fix: 'kimi.fix',
+  undo: 'kimi.undo',
+  cancel: 'kimi.cancel',
+  usage: 'kimi.usage',
+} as const;

@@ -1,0 +1,88 @@
+/**
+ * What the server gets for `workspace/configuration` section `kimi` (pure).
+ *
+ * VS Code answers with every contributed setting, defaults included. The server layers the
+ * editor's settings over its config file and KIMI_LSP_* variables, so sending defaults would
+ * silently override those. We send only what the user set, and drop the extension's own
+ * keys (kimi.server.*, kimi.trace.*, kimi.editor.*).
+ */
+
+export const EDITOR_KEYS: readonly string[] = ['server', 'trace', 'editor'];
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * @param whole the section as VS Code resolves it (defaults and user values merged)
+ * @param contributed the dotted keys under `kimi` that package.json contributes
+ * @param isSet whether the user set that key (in user, workspace or folder settings)
+ */
+export function explicitSettings(whole: unknown, contributed: readonly string[], isSet: (key: string) => boolean): Json {
+  const copy: Json = isObject(whole) ? structuredClone<Json>(whole) : {};
+  for (const key of EDITOR_KEYS) {
+    delete copy[key];
+  }
+  for (const key of contributed) {
+    if (!isSet(key)) {
+      removePath(copy, key.split('.'));
+    }
+  }
+  return prune(copy);
+}
+
+function removePath(obj: Json, path: readonly string[]): void {
+  const [head, ...rest] = path;
+  if (head === undefined) {
+    return;
+  }
+  if (rest.length === 0) {
+    delete obj[head];
+    return;
+  }
+  const child = obj[head];
+  if (isObject(child)) {
+    removePath(child, rest);
+  }
+}
+
+/** Drops objects left empty by removals (a user's explicit `{}` for a free-form setting is kept by isSet). */
+function prune(obj: Json): Json {
+  for (const [key, value] of Object.entries(obj)) {
+    if (isObject(value) && Object.keys(value).length > 0) {
+      prune(value);
+      if (Object.keys(value).length === 0) {
+        delete obj[key];
+      }
+    } else if (isObject(value) && Object.keys(value).length === 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+/** The `kimi.*` keys of package.json's contributes.configuration, without the `kimi.` prefix. */
+export function contributedKeys(packageJson: unknown): string[] {
+  if (!isObject(packageJson)) {
+    return [];
+  }
+  const contributes = packageJson['contributes'];
+  if (!isObject(contributes)) {
+    return [];
+  }
+  const configuration = contributes['configuration'];
+  const blocks = Array.isArray(configuration) ? configuration : [configuration];
+  const keys: string[] = [];
+  for (const block of blocks) {
+    if (isObject(block) && isObject(block['properties'])) {
+      for (const key of Object.keys(block['properties'])) {
+        if (key.startsWith('kimi.')) {
+          keys.push(key.slice('kimi.'.length));
+        }
+      }
+    }
+  }
+  return keys;
+}
