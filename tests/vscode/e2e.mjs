@@ -65,6 +65,7 @@ async function until(what, fn, { timeout = T.medium, interval = 200, describe } 
       last = await fn();
       if (last) return last;
     } catch (e) {
+      if (e instanceof Failure) throw e; // a definite failure, no point waiting
       lastErr = e;
     }
     if (Date.now() > end) {
@@ -217,8 +218,11 @@ function visible(s) {
 
 // ---- the test ----------------------------------------------------------------------------
 
+let logsScanned = false;
 async function finish(code) {
-  try { await scanLogs(); } catch (e) { console.error(`[e2e] log scan failed: ${e.message}`); }
+  if (!logsScanned) {
+    try { await scanLogs(); } catch (e) { console.error(`[e2e] log scan failed: ${e.message}`); }
+  }
   console.log('\n[e2e] step timings:');
   for (const [n, s] of timings) console.log(`  ${s.toFixed(1).padStart(6)} s  ${n}`);
   console.log(`  ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s  total`);
@@ -229,9 +233,21 @@ async function finish(code) {
   process.exit(code);
 }
 
-// Collects what the extension host and the extension's output channels wrote, into OUT.
+// Reads what the extension host and the extension's output channel wrote (under
+// user-data/logs) and the browser console; prints the suspicious lines and returns the
+// ones that are definitely wrong.
+const FATAL = [
+  /Traceback \(most recent call last\)/,
+  /\b(ERROR|CRITICAL) kimi_lsp/,
+  /workspace\/configuration failed/, // the kimi.* settings never reached the server
+  /could not be cloned/,
+  /Activating extension '?kimi-lsp\.kimi-lsp'? failed/,
+  /Error: .*kimi/i,
+];
+const SUSPICIOUS = [/\b(ERROR|CRITICAL|WARNING)\b/, /Unhandled/, ...FATAL];
+
 async function scanLogs() {
-  if (!args.logs || !fs.existsSync(args.logs)) return;
+  if (!args.logs || !fs.existsSync(args.logs)) return [];
   const found = [];
   const walk = (d) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -241,18 +257,34 @@ async function scanLogs() {
     }
   };
   walk(args.logs);
-  const interesting = found.filter((p) => /kimi|exthost|remoteexthost/i.test(path.basename(p)) || /kimi/i.test(p));
-  console.log('[e2e] extension logs:');
-  for (const p of interesting) {
-    const text = fs.readFileSync(p, 'utf8');
-    const errors = text.split('\n').filter((l) => /\[error\]|Traceback|Error:|exception/i.test(l));
-    console.log(`  ${p} (${text.length} bytes, ${errors.length} error lines)`);
-    for (const l of errors.slice(0, 8)) console.log(`      ${l.slice(0, 300)}`);
+  const files = found.filter((p) => /kimi|exthost/i.test(p));
+  const console_ = path.join(OUT, 'browser-console.log');
+  if (fs.existsSync(console_)) files.push(console_);
+  const fatal = [];
+  console.log('[e2e] logs:');
+  for (const p of files) {
+    const lines = fs.readFileSync(p, 'utf8').split('\n');
+    // The output channel logs the server's stderr as [error] whatever its level: look at
+    // what the lines say instead. The browser console is only searched for kimi.
+    const isConsole = p === console_;
+    const bad = lines.filter((l) => SUSPICIOUS.some((re) => re.test(l)) && (!isConsole || /kimi/i.test(l)));
+    const worse = bad.filter((l) => FATAL.some((re) => re.test(l)));
+    console.log(`  ${path.relative(OUT, p)} (${lines.length} lines, ${bad.length} suspicious, ${worse.length} wrong)`);
+    for (const l of bad.slice(0, 10)) console.log(`      ${l.slice(0, 300)}`);
+    fatal.push(...worse.map((l) => `${path.basename(p)}: ${l.slice(0, 300)}`));
   }
+  return fatal;
 }
+
+const WATCHDOG_S = Number(process.env.KIMI_E2E_TIMEOUT || 300);
 
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
+  setTimeout(async () => {
+    console.error(`\n[e2e] FAILED: the whole test took longer than ${WATCHDOG_S} s`);
+    try { console.error(`[e2e] screenshot: ${await shot('fail-watchdog.png')}`); } catch { /* no page */ }
+    await finish(1);
+  }, WATCHDOG_S * 1000).unref();
   const consoleLog = fs.createWriteStream(path.join(OUT, 'browser-console.log'));
 
   await step('launch chromium', async () => {
@@ -319,7 +351,11 @@ async function main() {
       { timeout: T.medium, describe: async () => `${page.frames().length} frames: ${page.frames().map((f) => f.url().slice(0, 80)).join(', ')}` });
     const status = frame.locator('#kimi-status');
     const expl = frame.locator('#kimi-explanation');
-    await until('#kimi-status to say "done"', async () => (await status.innerText({ timeout: 1000 })).trim() === 'done', {
+    await until('#kimi-status to say "done"', async () => {
+      const st = (await status.innerText({ timeout: 1000 })).trim();
+      if (/^(error|cancelled)/i.test(st)) fail(`the explain view says "${st}"`);
+      return st === 'done';
+    }, {
       timeout: T.long,
       describe: async () => `status="${(await status.innerText()).trim()}", explanation="${(await expl.innerText()).slice(0, 200)}"`,
     });
@@ -422,6 +458,13 @@ async function main() {
     }, { timeout: T.medium, describe: async () => (await where.allInnerTexts()).join(' | ') || '(nothing shown)' });
     log(`usage: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
     await shot('usage.png');
+  });
+
+  // --- f. logs ------------------------------------------------------------------------
+  await step('logs clean', async () => {
+    logsScanned = true;
+    const fatal = await scanLogs();
+    assert(fatal.length === 0, `the logs show ${fatal.length} problem(s):\n  ${fatal.slice(0, 10).join('\n  ')}`);
   });
 
   await finish(0);

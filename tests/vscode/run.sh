@@ -11,8 +11,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 OUT="$REPO/test-output/vscode"
-VSIX="${KIMI_VSIX:-$REPO/editors/vscode/build/kimi-lsp.vsix}"
-SERVER="${KIMI_LSP_BIN:-$REPO/.venv/bin/kimi-lsp}"
+VSIX="${KIMI_E2E_VSIX:-$REPO/editors/vscode/build/kimi-lsp.vsix}"
+SERVER="${KIMI_E2E_SERVER:-$REPO/.venv/bin/kimi-lsp}"
 CODE_SERVER="$HERE/.cache/code-server-4.100.3/node_modules/.bin/code-server"
 
 log() { printf '[vscode-e2e] %s\n' "$*" >&2; }
@@ -69,6 +69,11 @@ cat > "$OUT/user-data/User/settings.json" <<JSON
 }
 JSON
 
+# The server must see only the settings written above: no key or provider from the caller's
+# environment (a real API key there would otherwise be used), no user config file.
+for v in $(compgen -e); do
+  case $v in KIMI_LSP_*|EMPIRIOLABS_*|AIGATEWAY_*|OPENAI_*|MOONSHOT_*) unset "$v";; esac
+done
 export HOME="$OUT/home" XDG_CONFIG_HOME="$OUT/xdg-config" XDG_DATA_HOME="$OUT/xdg-data" XDG_CACHE_HOME="$OUT/xdg-cache"
 # No gallery, no marketplace: point it at a closed port so nothing goes online.
 export EXTENSIONS_GALLERY='{"serviceUrl":"http://127.0.0.1:9/gallery","itemUrl":"http://127.0.0.1:9/item","resourceUrlTemplate":"http://127.0.0.1:9/resource/{publisher}/{name}/{version}/{path}"}'
