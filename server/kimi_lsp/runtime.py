@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from kimi_lsp.config import resolve, sources
 from kimi_lsp.config.presets import PRESETS
 from kimi_lsp.config.settings import Settings
-from kimi_lsp.logs import SECRETS
+from kimi_lsp.logs import SECRETS, scrub
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.ledger import UsageLedger
 from kimi_lsp.model.service import ModelService
@@ -71,15 +71,17 @@ class Runtime:
                 f"kimi.webSearch works only with the empiriolabs provider, not {preset.name}; "
                 "it is ignored"
             )
+        keys = (self.settings.api_key, self.settings.file_api_key, self.settings.completion.api_key)
+        SECRETS.add([k.get_secret_value() for k in keys if k is not None])
+        SECRETS.add([self.env.get(p.key_env or "") for p in PRESETS.values()])
+        SECRETS.add([self.env.get("KIMI_LSP_API_KEY")])
+        # A problem may quote a value: a key pasted into the wrong setting is not shown.
+        problems = [scrub(problem, SECRETS.secrets) for problem in problems]
         for problem in problems:
             log.warning("settings: %s", problem)
         if self._service is not None:
             self._service.client.retry = resolve.retry_policy(self.settings)
             self._service.client.timeouts = resolve.timeouts(self.settings)
-        keys = (self.settings.api_key, self.settings.file_api_key, self.settings.completion.api_key)
-        SECRETS.add([k.get_secret_value() for k in keys if k is not None])
-        SECRETS.add([self.env.get(p.key_env or "") for p in PRESETS.values()])
-        SECRETS.add([self.env.get("KIMI_LSP_API_KEY")])
         return problems
 
     @property
