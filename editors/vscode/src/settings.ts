@@ -21,7 +21,8 @@ function isObject(value: unknown): value is Json {
  * @param isSet whether the user set that key (in user, workspace or folder settings)
  */
 export function explicitSettings(whole: unknown, contributed: readonly string[], isSet: (key: string) => boolean): Json {
-  const copy: Json = isObject(whole) ? structuredClone<Json>(whole) : {};
+  // VS Code hands out read-only proxies, which structuredClone refuses; JSON copies them.
+  const copy: Json = isObject(whole) ? (JSON.parse(JSON.stringify(whole)) as Json) : {};
   for (const key of EDITOR_KEYS) {
     delete copy[key];
   }

@@ -2,6 +2,7 @@
  * The status bar's state (pure): which Kimi commands are in flight, whether text is
  * arriving, the last error, and the session's usage. `view(now)` gives the text and tooltip.
  */
+import { shortMessage } from './errors';
 import type { RewriteResult, StreamKind, UsageResult } from './protocol';
 
 export type State = 'idle' | 'thinking' | 'writing' | 'error';
@@ -88,7 +89,7 @@ export class StatusModel {
         return { state, text: '$(loading~spin) Kimi writing…', tooltip: `Kimi is writing. ${usageLine}` };
       case 'error': {
         const message = this.serverProblem ?? this.error?.message ?? 'error';
-        return { state, text: '$(error) Kimi', tooltip: `${message}\n\n${usageLine}` };
+        return { state, text: '$(error) Kimi', tooltip: `${shortMessage(message)}\n\n${usageLine}` };
       }
       case 'idle':
         return { state, text: `$(sparkle) Kimi${costSuffix(this.usage)}`, tooltip: `${usageLine}\nClick for usage and cost.` };
