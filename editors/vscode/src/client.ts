@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageclient/node';
 import type { KimiSecrets } from './secrets';
 import { findOnPath, resolveServer, type Resolution } from './server';
-import { contributedKeys, explicitSettings } from './settings';
+import { contributedKeys, explicitSettings, isExplicit } from './settings';
 import { StreamRouter } from './streams';
 
 /** Runs a server command from a code action our own way; undefined lets the client send it. */
@@ -226,13 +226,8 @@ export class KimiServer implements vscode.Disposable {
     const scope = scopeUri ? vscode.Uri.parse(scopeUri) : undefined;
     const config = vscode.workspace.getConfiguration('kimi', scope);
     const whole: unknown = vscode.workspace.getConfiguration(undefined, scope).get('kimi');
-    return explicitSettings(whole, this.keys, (key) => {
-      const info = config.inspect(key);
-      return (
-        info !== undefined &&
-        (info.globalValue !== undefined || info.workspaceValue !== undefined || info.workspaceFolderValue !== undefined)
-      );
-    });
+    const trusted = vscode.workspace.isTrusted;
+    return explicitSettings(whole, this.keys, (key) => isExplicit(key, config.inspect(key), trusted));
   }
 
   private async explainResolution(resolution: Resolution & { ok: false }): Promise<void> {

@@ -35,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     ...commands.register(),
     secrets.onDidChange(() => void current.restartIfKeyChanged()),
+    // Trust lets the workspace's kimi.server.command and endpoint settings count.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void current.restart()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (needsRestart((section) => event.affectsConfiguration(section))) {
         void current.restart();

@@ -16,6 +16,33 @@ function isObject(value: unknown): value is Json {
 }
 
 /**
+ * Settings a workspace may not set until the user trusts it: they pick the program that
+ * runs, and where requests (with the user's key) go. Keep in step with package.json's
+ * capabilities.untrustedWorkspaces.restrictedConfigurations.
+ */
+export const RESTRICTED_KEYS: readonly string[] = ['server.command', 'provider', 'baseUrl', 'completion.baseUrl'];
+
+export interface Inspected {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/** Whether the user set `key` in a place that counts (workspace values of restricted keys only once trusted). */
+export function isExplicit(key: string, info: Inspected | undefined, trusted: boolean): boolean {
+  if (info === undefined) {
+    return false;
+  }
+  if (info.globalValue !== undefined) {
+    return true;
+  }
+  if (!trusted && RESTRICTED_KEYS.includes(key)) {
+    return false;
+  }
+  return info.workspaceValue !== undefined || info.workspaceFolderValue !== undefined;
+}
+
+/**
  * @param whole the section as VS Code resolves it (defaults and user values merged)
  * @param contributed the dotted keys under `kimi` that package.json contributes
  * @param isSet whether the user set that key (in user, workspace or folder settings)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contributedKeys, explicitSettings } from '../src/settings';
+import { RESTRICTED_KEYS, contributedKeys, explicitSettings, isExplicit } from '../src/settings';
 import pkg from '../package.json';
 
 /** What VS Code returns for getConfiguration().get('kimi'): defaults and user values merged. */
@@ -70,5 +70,28 @@ describe('package.json against docs/protocol.md', () => {
     expect(listed.length).toBeGreaterThan(30);
     const missing = listed.filter((key) => !/apiKey$/.test(key) && !contributedKeys(pkg).includes(key));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('isExplicit', () => {
+  it('counts user, workspace and folder values in a trusted workspace', () => {
+    expect(isExplicit('model', { globalValue: 'm' }, true)).toBe(true);
+    expect(isExplicit('model', { workspaceValue: 'm' }, true)).toBe(true);
+    expect(isExplicit('model', { workspaceFolderValue: 'm' }, true)).toBe(true);
+    expect(isExplicit('model', {}, true)).toBe(false);
+    expect(isExplicit('model', undefined, true)).toBe(false);
+  });
+
+  it("ignores an untrusted workspace's server command and endpoint, but not the user's", () => {
+    for (const key of RESTRICTED_KEYS) {
+      expect(isExplicit(key, { workspaceValue: 'x' }, false), key).toBe(false);
+      expect(isExplicit(key, { globalValue: 'x', workspaceValue: 'y' }, false), key).toBe(true);
+    }
+    expect(isExplicit('maxTokens', { workspaceValue: 1024 }, false)).toBe(true);
+  });
+
+  it('matches the restricted settings declared in package.json', () => {
+    const declared = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.map((k) => k.replace(/^kimi\./, ''));
+    expect([...declared].sort()).toEqual([...RESTRICTED_KEYS].sort());
   });
 });
