@@ -168,10 +168,25 @@ async function isDirty() {
 }
 
 // Saves the editor (Ctrl+S) and waits until the tab is clean; returns the file on disk.
+// An edit that lands just after a save (a streamed refactor, an undo) leaves the tab dirty
+// again, so Ctrl+S is pressed again while it stays dirty.
 async function saveAndRead() {
-  await focusEditor();
-  await page.keyboard.press('Control+S');
-  await until('the editor to be saved', async () => !(await isDirty()), { timeout: T.short });
+  let pressed = 0;
+  await until('the editor to be saved', async () => {
+    if (pressed && !(await isDirty())) return true;
+    await focusEditor();
+    await page.keyboard.press('Control+S');
+    pressed++;
+    await page.locator(`.tabs-container .tab.dirty[data-resource-name="${FILE}"]`)
+      .waitFor({ state: 'detached', timeout: 1500 }).catch(() => {});
+    return !(await isDirty());
+  }, {
+    timeout: T.short,
+    interval: 0,
+    describe: async () => `dirty=${await isDirty()} after ${pressed} Ctrl+S, focus=${await page.evaluate(() => {
+      const a = document.activeElement; return a ? `${a.tagName}.${a.className}` : 'none'; })}, ` +
+      `notifications=${(await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).join(' | ')}`,
+  });
   return fs.readFileSync(FILE_PATH, 'utf8');
 }
 
@@ -436,16 +451,36 @@ async function main() {
     log(`ghost text: "${ghostText}"`);
     await shot('ghost-text.png');
     await page.keyboard.press('Tab');
-    await until('the ghost text to be accepted', async () => (await ghost.count()) === 0, { timeout: T.short });
-    const text = await saveAndRead();
-    const added = text.split('\n').slice(last - 1);
+    // Accepted = the ghost text is in the document (another suggestion may show up at once
+    // after it, so its disappearing proves nothing).
+    const firstGhostLine = ghostText.split('\n')[0].trim();
+    let added = [];
+    await until(`"${firstGhostLine}" in the document after Tab`, async () => {
+      const t = await saveAndRead();
+      added = t.split('\n').slice(last - 1);
+      return (added[1] ?? '').trim().startsWith(firstGhostLine);
+    }, { timeout: T.short, interval: 300, describe: async () => JSON.stringify(added) });
+    const text = fs.readFileSync(FILE_PATH, 'utf8');
     log(`new lines: ${JSON.stringify(added)}`);
     assert(added[0] === header, `the typed header is not on line ${last}: ${JSON.stringify(added[0])}`);
-    const firstGhostLine = ghostText.split('\n')[0].trim();
-    assert(added.slice(1).join('\n').includes(firstGhostLine),
-      `the accepted ghost text "${firstGhostLine}" is not in the document after the header: ${JSON.stringify(added.slice(1))}`);
     assert(/^\s+\S/.test(added[1] ?? ''), `the accepted body is not indented: ${JSON.stringify(added[1])}`);
     assert(text.startsWith(before.split('\n').slice(0, last - 1).join('\n')), 'the rest of the file changed');
+  });
+
+  // --- undo: puts back what the refactor replaced, keeps the later ghost-text edit ----------
+  await step('undo last Kimi edit', async () => {
+    const before = await saveAndRead();
+    await runCommand('Kimi: Undo Last Kimi Edit');
+    const text = await until('the refactored function to be restored', async () => {
+      const t = await saveAndRead();
+      return t !== before ? t : false;
+    }, { timeout: T.medium, interval: 500 });
+    const original = ORIGINAL.split('\n').slice(REFACTOR.first - 1, REFACTOR.last).join('\n');
+    assert(text.includes(original), `order_total was not restored:\n${text}`);
+    assert(!text.includes('"""Order total') && text.split('"""').length === ORIGINAL.split('"""').length,
+      `a docstring is left after undo:\n${text}`);
+    assert(text.startsWith(ORIGINAL.replace(/\n+$/, '')), 'the original part of the file is not back exactly');
+    assert(text.includes('def has_discount(quantity: int) -> bool:\n'), 'the undo also removed the later ghost-text edit');
   });
 
   // --- e. usage -----------------------------------------------------------------------
