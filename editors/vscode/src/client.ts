@@ -5,6 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
+import type { Readable } from 'node:stream';
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -16,6 +18,7 @@ import {
 } from 'vscode-languageclient/node';
 import type { KimiSecrets } from './secrets';
 import { findOnPath, resolveServer, type Resolution } from './server';
+import { stderrLevel } from './serverLog';
 import { contributedKeys, explicitSettings, isExplicit } from './settings';
 import { StreamRouter } from './streams';
 
@@ -48,6 +51,10 @@ export function which(name: string): string | undefined {
     pathExt: process.platform === 'win32' ? (process.env['PATHEXT'] ?? '.EXE;.CMD;.BAT') : undefined,
     isExecutable,
   });
+}
+
+function pipeLines(input: Readable, write: (line: string) => void): void {
+  readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on('line', write);
 }
 
 export class KimiServer implements vscode.Disposable {
@@ -159,6 +166,7 @@ export class KimiServer implements vscode.Disposable {
       documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
       synchronize: { configurationSection: 'kimi' },
       outputChannel: this.output,
+      stdioOptions: { stdout: (input) => pipeLines(input, (line) => this.output.info(line)), stderr: (input) => pipeLines(input, (line) => this.output[stderrLevel(line)](line)) },
       middleware: this.middleware(),
     };
     const client = new LanguageClient('kimi', 'Kimi', serverOptions, clientOptions);
