@@ -384,6 +384,9 @@ async function main() {
     log(`explanation mentions: ${mentions.join(', ')}`);
     const stop = frame.locator('#kimi-stop');
     assert(await stop.count(), 'the explain view has no #kimi-stop button');
+    const stopLive = (await stop.isVisible()) && (await stop.isEnabled());
+    log(`stop button once done: ${stopLive ? 'still enabled' : 'disabled or hidden'}`);
+    assert(!stopLive, 'the explain view still offers Stop after "done"');
     await shot('explain.png');
   });
 
@@ -492,6 +495,13 @@ async function main() {
       return /\$\s?\d|cost/i.test(all) ? all : false;
     }, { timeout: T.medium, describe: async () => (await where.allInnerTexts()).join(' | ') || '(nothing shown)' });
     log(`usage: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
+    // The status bar item shows the same session cost once it has caught up.
+    const cost = /\$\s?(\d+(?:\.\d+)?)/.exec(text)?.[1];
+    if (cost) {
+      const item = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Kimi' }).first();
+      await until(`the status bar to show $${cost}`, async () => (await item.innerText()).includes(cost),
+        { timeout: T.short, describe: () => item.innerText() });
+    }
     await shot('usage.png');
   });
 
