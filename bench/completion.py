@@ -74,12 +74,21 @@ async def session(sim: Simulator, folder: Path, **completion: Any) -> Session:
 
 
 async def overhead(sim: Simulator, folder: Path, lines: int, samples: int) -> dict[str, float]:
+    text = code_file(lines)
+    ends = [i for i, ch in enumerate(text) if ch == "\n"]
+    return await overhead_at(sim, folder, f"file_{lines}.py", text, ends, samples)
+
+
+async def overhead_at(
+    sim: Simulator, folder: Path, name: str, text: str, places: list[int], samples: int
+) -> dict[str, float]:
+    """Server time per ghost-text request (the model's own time taken out), at `samples`
+    distinct places drawn from `places` (no cache hits)."""
     s = await session(sim, folder, debounceMs=0)
-    s.open(f"file_{lines}.py", code_file(lines))
-    rng = random.Random(lines)
-    ends = [i for i, ch in enumerate(s.text) if ch == "\n"]
+    s.open(name, text)
+    rng = random.Random(len(text))
     spent: list[float] = []
-    chosen = rng.sample(ends, samples + 5)  # distinct places: no cache hits
+    chosen = rng.sample(places, samples + 5)
     for offset in chosen[:5]:  # warm-up: the first model client and requests
         sim.script(Turn(reasoning="r", content="<completion>pass</completion>"))
         await s.request_inline(offset)[1]
@@ -95,6 +104,25 @@ async def overhead(sim: Simulator, folder: Path, lines: int, samples: int) -> di
         spent.append((total - model) * 1000)
     await s.stop()
     return {"p50": pct(spent, 0.5), "p99": pct(spent, 0.99)}
+
+
+async def limits(sim: Simulator, folder: Path, samples: int) -> dict[str, dict[str, float]]:
+    """Overhead in documents at the limits: 10 MB, 50,000 lines, a line of 1 MB."""
+    huge = code_file(420_000)
+    long = code_file(50_000)
+    blob = "DATA = '" + "".join(f"{n:06x}" for n in range(170_000)) + "'\n"  # no repeats
+    one_line = code_file(200) + blob + code_file(200)
+    start = one_line.index(blob)
+    inside = list(range(start + 10, start + len(blob), 997))
+
+    def ends(text: str) -> list[int]:
+        return [i for i, ch in enumerate(text) if ch == "\n"]
+
+    return {
+        "10mb": await overhead_at(sim, folder, "huge.py", huge, ends(huge), samples),
+        "50k_lines": await overhead_at(sim, folder, "long.py", long, ends(long), samples),
+        "1mb_line": await overhead_at(sim, folder, "blob.py", one_line, inside, samples),
+    }
 
 
 async def reuse(sim: Simulator, folder: Path, samples: int) -> dict[str, float]:
@@ -295,6 +323,7 @@ async def run(quick: bool) -> dict[str, Any]:
         results["overhead_100_lines_ms"] = await overhead(sim, folder, 100, samples)
         results["overhead_10000_lines_ms"] = await overhead(sim, folder, 10_000, samples)
         results["reuse"] = await reuse(sim, folder, 10 if quick else 25)
+        results["limits_ms"] = await limits(sim, folder, 10 if quick else 30)
         results.update(await start_and_memory(sim, folder, 200 if quick else 1000))
     keys = 200 if quick else 600
     async with Simulator(api_key=KEY, latency=LATENCY) as sim:
@@ -352,6 +381,10 @@ def main() -> None:
         f"overhead at 100 lines: p50 {results['overhead_100_lines_ms']['p50']} ms, "
         f"p99 {results['overhead_100_lines_ms']['p99']} ms"
     )
+    sizes = {"10mb": "a 10 MB file", "50k_lines": "50,000 lines", "1mb_line": "a 1 MB line"}
+    for key, label in sizes.items():
+        figures = results["limits_ms"][key]
+        print(f"overhead in {label}: p50 {figures['p50']} ms, p99 {figures['p99']} ms")
     print(f"written to {RESULTS}")
 
 
