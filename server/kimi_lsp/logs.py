@@ -84,8 +84,8 @@ def set_level(level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-EXPECTED_CODES = {-32602, -32800, -32803}
-"""InvalidParams, RequestCancelled, RequestFailed: answers, not server faults."""
+EXPECTED_CODES = {-32601, -32602, -32800, -32803}
+"""MethodNotFound, InvalidParams, RequestCancelled, RequestFailed: answers, not server faults."""
 
 
 class ExpectedErrors(logging.Filter):

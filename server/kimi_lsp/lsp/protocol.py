@@ -7,10 +7,16 @@
 3. `shutdown` while commands run: pygls cancels pending futures while iterating the dict
    that cancelling changes; here the commands are cancelled first and the loop iterates a
    copy, so every request still gets its one answer.
-4. A request whose params cannot be read is answered InvalidParams, not dropped.
+4. A request whose params cannot be read is answered InvalidParams, not dropped, and a
+   message is read as a whole: pygls structures every JSON object of a message, innermost
+   first, so an object inside params that looks like a request was answered as one.
 5. `didChange` is applied with LSP line breaks (`\\n`, `\\r\\n`, `\\r` only). pygls splits
    with `str.splitlines`, which also breaks at form feeds and U+2028, and so corrupts
    documents containing them. A change for a document that is not open is ignored.
+6. Client mistakes in notifications are logged and ignored, not raised inside pygls: a
+   `$/cancelRequest` or `window/workDoneProgress/cancel` whose id or token is not a number
+   or string (lsprotocol lets any JSON through there), a notebook change for a notebook or
+   cell that is not open.
 """
 
 from __future__ import annotations
@@ -19,10 +25,12 @@ import asyncio
 import logging
 from collections.abc import Callable, Generator
 from typing import Any, cast
+from urllib.parse import unquote
 
+import cattrs
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
-from pygls.protocol import LanguageServerProtocol
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from kimi_lsp.edits.region import Change
@@ -51,35 +59,53 @@ class KimiProtocol(LanguageServerProtocol):
         """Called with every change of a document, by URI (edit writers, undo records)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
-        """As pygls's, but a request whose params cannot be read is answered InvalidParams
-        at once (pygls logs the failure and leaves the request unanswered for ever)."""
+        """Leaves every object as it is. pygls calls this as the `object_hook` of
+        `json.loads`, for each object of a message, innermost first; only the message itself
+        is structured, in `handle_message`."""
+        return data
+
+    def handle_message(self, message: Any) -> None:
+        """Structure the message, then handle it as pygls does."""
+        if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
+            log.warning("ignored a message that is not JSON-RPC 2.0 (a %s)", type(message).__name__)
+            return
+        structured = self._structure(message)
+        if structured is not _ANSWERED:
+            super().handle_message(structured)
+
+    def _structure(self, data: dict[str, Any]) -> Any:
+        """As pygls's `structure_message`, but a request whose params cannot be read is
+        answered InvalidParams at once, naming what is wrong (pygls leaves it unanswered
+        for ever), and a notification that cannot be read is dropped with a warning."""
+        method = data.get("method")
+        if not isinstance(method, str) or "error" in data:
+            return super().structure_message(data)  # responses
+        request = "id" in data
+        kind = self.get_message_type(method) or (
+            JsonRPCRequestMessage if request else JsonRPCNotification
+        )
         try:
-            return super().structure_message(data)
-        except JsonRpcException as error:
-            if "id" in data and "method" in data:
-                reason = (
-                    "invalid params" if isinstance(error, JsonRpcInvalidParams) else "unreadable"
-                )
+            return self._converter.structure(data, kind)
+        except Exception as error:
+            problems = _problems(error)
+            log.warning("%s: params cannot be read: %s", method, "; ".join(problems))
+            if request:
                 self._send_data(
                     {
                         "jsonrpc": "2.0",
                         "id": data["id"],
                         "error": {
                             "code": JsonRpcInvalidParams.CODE,
-                            "message": f"{data['method']}: {reason} (see the server log)",
+                            "message": f"{method}: invalid params: {'; '.join(problems[:3])}",
                         },
                     }
                 )
-                return _ANSWERED
-            raise
-
-    def handle_message(self, message: Any) -> None:
-        """Skip requests already answered while they were being read."""
-        if message is _ANSWERED:
-            return
-        super().handle_message(message)
+            return _ANSWERED
 
     def _handle_cancel_notification(self, msg_id: MsgId) -> None:
+        if not isinstance(msg_id, int | str):
+            log.warning("$/cancelRequest with an id that is not a number or string: ignored")
+            return
         task = self.command_tasks.pop(msg_id, None)
         if task is not None:
             task.cancel()
@@ -110,6 +136,34 @@ class KimiProtocol(LanguageServerProtocol):
             if msg_id != current_id and not future.done():
                 future.cancel()
         self._shutdown = True
+        return None
+
+    @lsp_method(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
+    def lsp_work_done_progress_cancel(
+        self, params: types.WorkDoneProgressCancelParams
+    ) -> Generator[Any, Any, None]:
+        """As pygls's, but a token that is not a number or string is ignored."""
+        if not isinstance(params.token, int | str):
+            log.warning("progress cancel with a token that is not a number or string: ignored")
+            return None
+        yield from super().lsp_work_done_progress_cancel(params)
+        return None
+
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def lsp_notebook_document__did_change(
+        self, params: types.DidChangeNotebookDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """As pygls's, but a change to a notebook or cell that is not open is ignored."""
+        workspace = self.workspace
+        uri = params.notebook_document.uri
+        cells = params.change.cells
+        texts = [t.document.uri for t in (cells.text_content or [])] if cells else []
+        if workspace.get_notebook_document(notebook_uri=uri) is None or any(
+            unquote(cell) not in workspace.text_documents for cell in texts
+        ):
+            log.warning("notebook change for %s, which is not open: ignored", uri)
+            return None
+        yield from super().lsp_notebook_document__did_change(params)
         return None
 
     def index_of(self, uri: str) -> LineIndex:
@@ -174,3 +228,10 @@ class KimiProtocol(LanguageServerProtocol):
         if (user_handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield user_handler, (params,), None
         return None
+
+
+def _problems(error: Exception) -> list[str]:
+    """What is wrong with a message, one line per problem (paths, never values)."""
+    if isinstance(error, cattrs.BaseValidationError):
+        return cattrs.transform_error(error)
+    return [type(error).__name__]

@@ -11,13 +11,18 @@ import re
 from kimi_lsp.model.types import Usage
 
 _KEY_PATTERN = re.compile(r"\b(sk|key|tok)-[A-Za-z0-9_\-]{6,}")
+_BEARER = re.compile(r"(?i)\b(bearer\s+)[^\s'\"]+")
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Remove every known secret, and anything shaped like an API key, from `text`."""
+    """Remove every known secret, also as Python escapes it (httpx quotes a header it
+    refuses, e.g. a key ending in a newline, as bytes), any bearer token, and anything
+    shaped like an API key, from `text`."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
+            text = text.replace(repr(secret)[1:-1], "***")
+    text = _BEARER.sub(lambda m: f"{m.group(1)}***", text)
     return _KEY_PATTERN.sub(lambda m: f"{m.group(1)}-***", text)
 
 
