@@ -80,3 +80,22 @@ async def test_every_malformed_request_gets_one_answer_and_the_server_lives(tmp_
     finally:
         await server.kill()
     assert_clean_log(log)
+
+
+async def test_initialized_after_a_failed_initialize_is_ignored(tmp_path: Path) -> None:
+    """Found by test_fuzz.py: `initialized` after an initialize that failed raised inside
+    the handler (no client capabilities yet) and was logged as an internal error."""
+    env = {**_server_env(), "KIMI_LSP_PROVIDER": "simulator", "HOME": str(tmp_path)}
+    log = tmp_path / "server.log"
+    server = await RawServer.start(env, "--log-level", "debug", "--log-file", str(log))
+    try:
+        failed = await server.request("initialize", {"capabilities": {"workspace": 3}})
+        assert "error" in failed, failed
+        server.notify("initialized", {})
+        usage = await server.request("workspace/executeCommand", {"command": "kimi.usage", "arguments": []})  # fmt: skip
+        assert usage["result"]["requests"] == 0
+        assert await server.stop() == 0
+    finally:
+        await server.kill()
+    assert_clean_log(log)
+    assert "before a successful initialize" in log.read_text()

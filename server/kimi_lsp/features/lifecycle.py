@@ -35,7 +35,11 @@ def register(server: KimiLanguageServer) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: KimiLanguageServer, params: types.InitializedParams) -> None:
-        caps = ls.client_capabilities.workspace
+        try:
+            caps = ls.client_capabilities.workspace
+        except AttributeError:  # no successful initialize came first
+            log.warning("initialized arrived before a successful initialize; ignored")
+            return
         change = caps.did_change_configuration if caps else None
         if change and change.dynamic_registration:
             registration = types.Registration(
