@@ -3,14 +3,21 @@ editor's log, or the log file at debug level, even when the API echoes it back."
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-from kimi_lsp.simulator import Turn
+from kimi_lsp.simulator import Simulator, Turn
 
-from .conftest import LOG_FILE, SIM_KEY, open_doc, session_of
+from .conftest import LOG_FILE, SIM_KEY, _server_env, open_doc, session_of
+from .raw import RawServer
 
 SOURCE = "def f(x):\n    return x + 1\n"
 RANGE = {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}
@@ -42,3 +49,100 @@ async def test_echoed_key_is_redacted_everywhere(client: LanguageClient) -> None
     log = LOG_FILE.read_text(encoding="utf-8")
     assert "retry 1" in log  # the file really holds this session's debug log
     assert SIM_KEY not in log
+
+
+LEVELS = ["error", "warning", "info", "debug"]
+
+
+class RecordingServer(RawServer):
+    """A raw server whose every output message and all of stderr are kept for scanning."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        super().__init__(process)
+        self.written: list[dict[str, Any]] = []
+        self._stderr = asyncio.ensure_future(process.stderr.read()) if process.stderr else None
+
+    @classmethod
+    async def launch(cls, env: dict[str, str], *args: str) -> RecordingServer:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "kimi_lsp", *args, stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+        )  # fmt: skip
+        return cls(process)
+
+    async def read(self) -> dict[str, Any]:
+        message = await super().read()
+        self.written.append(message)
+        return message
+
+    async def stderr_text(self) -> str:
+        assert self._stderr is not None
+        async with asyncio.timeout(20):
+            return (await self._stderr).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("to_file", [True, False], ids=["log-file", "stderr"])
+@pytest.mark.parametrize("level", LEVELS)
+async def test_nothing_the_server_writes_holds_the_key_at_any_level(
+    level: str, to_file: bool, tmp_path: Path
+) -> None:
+    """The key in the environment, in initializationOptions (also as a wrong-typed value
+    of another setting) and echoed by the API in errors: the protocol stream, stderr and
+    the log file are scanned whole for it and for an Authorization header."""
+    echo = f"Incorrect API key provided: {SIM_KEY}. Authorization: Bearer {SIM_KEY}"
+    log_file = tmp_path / "server.log"
+    args = ["--log-level", level, *(["--log-file", str(log_file)] if to_file else [])]
+    env = {**_server_env(), "KIMI_LSP_API_KEY": SIM_KEY, "HOME": str(tmp_path)}
+    async with Simulator(api_key=SIM_KEY) as sim:
+        sim.script(
+            Turn(status=500, error_message=echo),
+            Turn(status=401, error_message=echo),
+            Turn(reasoning=f"the key is {SIM_KEY}", content="It adds one."),
+        )
+        server = await RecordingServer.launch(env, *args)
+        try:
+            options = {
+                "kimi": {
+                    "provider": "simulator",
+                    "baseUrl": sim.base_url,
+                    "apiKey": SIM_KEY,
+                    "maxTokens": SIM_KEY,  # pasted into the wrong setting
+                    "completion": {"apiKey": SIM_KEY},
+                    "retry": {"maxRetries": 1, "baseDelaySeconds": 0.01},
+                }
+            }
+            init = await server.request(
+                "initialize",
+                {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {},
+                 "initializationOptions": options},
+            )  # fmt: skip
+            assert "result" in init
+            server.notify("initialized", {})
+            uri = (tmp_path / "a.py").as_uri()
+            document = {"uri": uri, "languageId": "python", "version": 1, "text": SOURCE}
+            server.notify("textDocument/didOpen", {"textDocument": document})
+            command = {"command": "kimi.explain", "arguments": [{"uri": uri, "range": RANGE}]}
+            failed = await server.request("workspace/executeCommand", command)
+            assert "error" in failed
+            assert "Incorrect API key provided" in failed["error"]["message"]
+            explained = await server.request("workspace/executeCommand", command)
+            assert explained["result"]["markdown"] == "It adds one."
+            assert await server.stop() == 0
+        finally:
+            await server.kill()
+        assert [r.status for r in sim.requests] == [500, 401, 200]
+        assert all(r.headers.get("authorization") == f"Bearer {SIM_KEY}" for r in sim.requests)
+    written = {
+        "protocol": json.dumps(server.written),
+        "stderr": await server.stderr_text(),
+        "log file": log_file.read_text(encoding="utf-8") if to_file else "",
+    }
+    shown = [m["params"]["message"] for m in server.notifications if "message" in m["params"]]
+    assert any("kimi.maxTokens" in m for m in shown)  # the bad setting was reported ...
+    log = written["log file" if to_file else "stderr"]
+    if level in ("info", "debug"):
+        assert "initialized" in log  # ... and the log really holds this session
+    for where, text in written.items():
+        at = text.find(SIM_KEY)
+        assert at == -1, f"the key appears in {where}: {text[max(0, at - 300) : at + 30]}"
+        assert f"Bearer {SIM_KEY[:6]}" not in text, f"an Authorization header appears in {where}"
