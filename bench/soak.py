@@ -296,6 +296,13 @@ class Soak:
     async def inline(self, doc: Document) -> str:
         ends = [i for i, ch in enumerate(doc.text) if ch == "\n"]
         offset = self.rng.choice(ends)
+        if self.rng.random() < 0.5:  # start a new line, as a user about to be helped does
+            line_start = doc.text.rfind("\n", 0, offset) + 1
+            line = doc.text[line_start:offset]
+            indent = line[: len(line) - len(line.lstrip())] or "    "
+            typed = "\n" + indent + self.rng.choice(("ret", "if ", "for ", "val", "x = "))
+            doc.type(offset, typed)
+            offset += len(typed)
         params = types.InlineCompletionParams(
             text_document=types.TextDocumentIdentifier(uri=doc.uri),
             position=utf16_position(doc.text, offset),
@@ -329,7 +336,7 @@ class Soak:
         if op == "undo" and not doc.undoable and self.rng.random() < 0.7:
             candidates = [d for d in self.docs if d.undoable]
             doc = self.rng.choice(candidates) if candidates else doc
-        if op in ("refactor", "fix", "undo", "typing"):
+        if op in ("refactor", "fix", "undo", "typing", "inline"):
             # one rewrite at a time per document, and no typing into it meanwhile
             async with doc.lock:
                 if op in ("refactor", "fix"):
