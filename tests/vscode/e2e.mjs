@@ -234,6 +234,8 @@ function visible(s) {
 // ---- the test ----------------------------------------------------------------------------
 
 let logsScanned = false;
+const offHost = new Set(); // browser requests that did not go to 127.0.0.1
+let requestCount = 0;
 async function finish(code) {
   if (!logsScanned) {
     try { await scanLogs(); } catch (e) { console.error(`[e2e] log scan failed: ${e.message}`); }
@@ -313,6 +315,16 @@ async function main() {
       ],
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // Every request the browser makes must stay on this machine.
+    context.on('request', (r) => {
+      requestCount++;
+      const u = r.url();
+      if (/^(data|blob|about|chrome-extension|vscode-webview|vscode-resource):/.test(u)) return;
+      try {
+        const host = new URL(u).hostname;
+        if (host !== '127.0.0.1' && host !== 'localhost' && !host.endsWith('.localhost')) offHost.add(u.slice(0, 200));
+      } catch { offHost.add(u.slice(0, 200)); }
+    });
     page = await context.newPage();
     page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
     page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.message}\n`));
@@ -506,9 +518,12 @@ async function main() {
   });
 
   // --- f. logs ------------------------------------------------------------------------
-  await step('logs clean', async () => {
+  await step('logs clean and nothing went online', async () => {
     logsScanned = true;
     const fatal = await scanLogs();
+    log(`${requestCount} browser requests, ${offHost.size} off this machine`);
+    assert(requestCount > 0, 'no browser request was seen: the offline check would prove nothing');
+    assert(offHost.size === 0, `the browser asked for ${offHost.size} address(es) off this machine:\n  ${[...offHost].slice(0, 10).join('\n  ')}`);
     assert(fatal.length === 0, `the logs show ${fatal.length} problem(s):\n  ${fatal.slice(0, 10).join('\n  ')}`);
   });
 
