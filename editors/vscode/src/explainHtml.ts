@@ -84,10 +84,10 @@ export function renderPage(page: ExplainPage): string {
 <title>Kimi: Explain</title>
 <style nonce="${nonce}">
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 16px 24px; line-height: 1.5; }
-  header { position: sticky; top: 0; background: var(--vscode-editor-background); padding: 8px 0; border-bottom: 1px solid var(--vscode-panel-border, transparent); display: flex; gap: 12px; align-items: center; }
-  #kimi-heading { font-weight: 600; flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  header { position: sticky; top: 0; background: var(--vscode-editor-background); padding: 8px 0; border-bottom: 1px solid var(--vscode-panel-border, transparent); display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: center; }
+  #kimi-heading { font-weight: 600; flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   #kimi-status { opacity: 0.8; }
-  #kimi-status[data-state="error"] { color: var(--vscode-errorForeground); opacity: 1; }
+  #kimi-status[data-state="error"] { color: var(--vscode-errorForeground); opacity: 1; order: 3; flex-basis: 100%; }
   button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 4px 12px; cursor: pointer; }
   button:hover { background: var(--vscode-button-hoverBackground); }
   button:disabled { opacity: 0.5; cursor: default; }
