@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck unit e2e bench soak clean
+.PHONY: demo test lint typecheck unit e2e bench soak vscode vscode-e2e clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check server tests bench
 	$(BIN)/mypy --strict server/kimi_lsp
 
-## test: lint and type checks, then the whole test suite
+## test: lint and type checks, the whole Python suite, then the VS Code extension and a real VS Code
 test: lint
 	$(BIN)/pytest
+	$(MAKE) vscode-e2e
+
+## vscode: the extension: npm ci, type check, eslint, unit tests, bundle, .vsix
+vscode:
+	bash editors/vscode/scripts/check.sh
+
+## vscode-e2e: code-server (VS Code 1.100) + Chromium drive the .vsix against the real server
+vscode-e2e: vscode $(STAMP)
+	bash tests/vscode/run.sh
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit
