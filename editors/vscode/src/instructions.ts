@@ -63,15 +63,35 @@ export function pickEntries(typed: string, recent: readonly string[]): PickEntry
   return entries;
 }
 
+/** How long after the list was updated for the current text it may still be unseen. */
+export const SETTLE_MS = 150;
+
+/** What the picker knew when Enter was pressed. */
+export interface AcceptContext {
+  /** The input's text. */
+  value: string;
+  /** The text the list (with its "typed" entry first) was last built for. */
+  shownFor: string;
+  /** Milliseconds since that list was set. */
+  shownAgoMs: number;
+}
+
 /**
- * What Enter means. The entry the picker had selected wins, except the "typed" entry, which
- * always stands for the current text (it may lag one keystroke behind). With nothing
- * selected, the current text is the instruction.
+ * What Enter means.
+ *
+ * The typed text wins unless the user deliberately chose a recent instruction or a preset.
+ * Typing "simp" and pressing Enter at once must refactor with "simp": the workbench filters
+ * the old list itself, so "Simplify" can be highlighted before the list with the typed entry
+ * on top has arrived. A selection is only taken as chosen once that list was built for the
+ * current text and has had time to show. The "typed" entry always stands for the current
+ * text (it may lag a keystroke behind). With nothing selected, the text is the instruction.
  */
-export function resolvePick(selected: PickEntry | undefined, currentValue: string): RefactorChoice | undefined {
-  const text = currentValue.trim();
+export function resolvePick(selected: PickEntry | undefined, context: AcceptContext): RefactorChoice | undefined {
+  const text = context.value.trim();
+  const typed: RefactorChoice | undefined = text === '' ? undefined : { instruction: text };
   if (selected === undefined || selected.kind === 'typed') {
-    return text === '' ? undefined : { instruction: text };
+    return typed;
   }
-  return selected.choice;
+  const settled = context.shownFor.trim() === text && context.shownAgoMs >= SETTLE_MS;
+  return typed !== undefined && !settled ? typed : selected.choice;
 }

@@ -38,6 +38,8 @@ export class InstructionPicker {
     quickPick.ignoreFocusOut = true;
     quickPick.matchOnDescription = false;
     quickPick.items = toItems(pickEntries('', recent));
+    let shownFor = '';
+    let shownAt = Date.now();
     return new Promise((resolve) => {
       let settled = false;
       const finish = (choice: RefactorChoice | undefined): void => {
@@ -50,13 +52,16 @@ export class InstructionPicker {
       quickPick.onDidChangeValue((value) => {
         const items = toItems(pickEntries(value, recent));
         quickPick.items = items;
+        shownFor = value;
+        shownAt = Date.now();
         const typed = items[0];
         if (typed !== undefined && typed.entry.kind === 'typed') {
           quickPick.activeItems = [typed];
         }
       });
       quickPick.onDidAccept(() => {
-        finish(resolvePick(quickPick.selectedItems[0]?.entry ?? quickPick.activeItems[0]?.entry, quickPick.value));
+        const selected = quickPick.selectedItems[0]?.entry ?? quickPick.activeItems[0]?.entry;
+        finish(resolvePick(selected, { value: quickPick.value, shownFor, shownAgoMs: Date.now() - shownAt }));
       });
       quickPick.onDidHide(() => {
         finish(undefined);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RECENT, pickEntries, remember, resolvePick, sanitizeRecent } from '../src/instructions';
+import { MAX_RECENT, SETTLE_MS, pickEntries, remember, resolvePick, sanitizeRecent } from '../src/instructions';
 
 describe('remember', () => {
   it('puts the newest first and keeps each instruction once', () => {
@@ -52,23 +52,36 @@ describe('pickEntries', () => {
 
 describe('resolvePick', () => {
   const [typed, recent, , , preset] = pickEntries('simp', ['older']);
+  const settled = { value: 'simp', shownFor: 'simp', shownAgoMs: 1000 };
 
   it('runs the typed text on Enter', () => {
-    expect(resolvePick(typed, 'simp')).toEqual({ instruction: 'simp' });
+    expect(resolvePick(typed, settled)).toEqual({ instruction: 'simp' });
   });
 
   it('uses the current text when the typed entry lags behind the input', () => {
-    expect(resolvePick(typed, 'simplify the loop')).toEqual({ instruction: 'simplify the loop' });
+    expect(resolvePick(typed, { ...settled, value: 'simplify the loop' })).toEqual({ instruction: 'simplify the loop' });
   });
 
   it('uses the current text when nothing is selected', () => {
-    expect(resolvePick(undefined, ' add types ')).toEqual({ instruction: 'add types' });
-    expect(resolvePick(undefined, '   ')).toBeUndefined();
+    expect(resolvePick(undefined, { ...settled, value: ' add types ' })).toEqual({ instruction: 'add types' });
+    expect(resolvePick(undefined, { ...settled, value: '   ' })).toBeUndefined();
   });
 
-  it('honours a recent instruction or a preset chosen with the arrows', () => {
-    expect(resolvePick(recent, 'simp')).toEqual({ instruction: 'older' });
+  it('honours a recent instruction or a preset chosen from a list the user could see', () => {
+    expect(resolvePick(recent, settled)).toEqual({ instruction: 'older' });
     expect(preset?.label).toBe('Simplify');
-    expect(resolvePick(preset, 'simp')).toEqual({ preset: 'simplify' });
+    expect(resolvePick(preset, settled)).toEqual({ preset: 'simplify' });
+  });
+
+  it('runs the typed text when Enter comes before the list for that text was shown', () => {
+    // the workbench filtered the old list and highlighted "Simplify" for "simp"
+    expect(resolvePick(preset, { value: 'simp', shownFor: '', shownAgoMs: 5000 })).toEqual({ instruction: 'simp' });
+    expect(resolvePick(preset, { value: 'simp', shownFor: 'simp', shownAgoMs: SETTLE_MS - 1 })).toEqual({ instruction: 'simp' });
+    expect(resolvePick(preset, { value: 'simp', shownFor: 'sim', shownAgoMs: 5000 })).toEqual({ instruction: 'simp' });
+  });
+
+  it('takes a preset picked from the untouched list (nothing typed)', () => {
+    const [first] = pickEntries('', []);
+    expect(resolvePick(first, { value: '', shownFor: '', shownAgoMs: 0 })).toEqual({ preset: 'docstring' });
   });
 });
