@@ -28,6 +28,8 @@ export type CommandHook = (command: string, args: unknown[]) => Promise<unknown>
 export interface ServerEvents {
   /** undefined when the server is running; otherwise why it is not. */
   problem(message: string | undefined): void;
+  /** A ghost-text request was answered (it may have cost a model call). */
+  ghostText(): void;
 }
 
 function isExecutable(file: string): boolean {
@@ -215,6 +217,11 @@ export class KimiServer implements vscode.Disposable {
         const handled = this.commandHook(command, args);
         const result: unknown = handled !== undefined ? handled : next(command, args);
         return result;
+      },
+      provideInlineCompletionItems: async (document, position, context, token, next) => {
+        const items = await next(document, position, context, token);
+        this.events.ghostText();
+        return items;
       },
       workspace: {
         configuration: async (params: ConfigurationParams, token, next) => {

@@ -17,15 +17,22 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new StatusBar(COMMANDS.usage);
   const view = new ExplainView();
   // The client's middleware hands code-action commands to Commands, which needs the server.
-  const late: { commands?: Commands } = {};
+  const late: { commands?: Commands; operations?: Operations } = {};
+  // Ghost text costs too: refresh the cost once suggestions have settled for a moment.
+  let usageTimer: ReturnType<typeof setTimeout> | undefined;
+  const usageSoon = (): void => {
+    clearTimeout(usageTimer);
+    usageTimer = setTimeout(() => void late.operations?.refreshUsage(), 1500);
+  };
   server = new KimiServer(
     context.extension.packageJSON,
     output,
     secrets,
-    { problem: (message) => status.setServerProblem(message) },
+    { problem: (message) => status.setServerProblem(message), ghostText: usageSoon },
     (command, args) => late.commands?.fromCodeAction(command, args),
   );
   const operations = new Operations(server, status, output);
+  late.operations = operations;
   const commands = new Commands({ server, operations, view, picker: new InstructionPicker(context.globalState), secrets, output });
   late.commands = commands;
   const current = server;
@@ -33,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     status,
     view,
+    { dispose: () => clearTimeout(usageTimer) },
     ...commands.register(),
     secrets.onDidChange(() => void current.restartIfKeyChanged()),
     // Trust lets the workspace's kimi.server.command and endpoint settings count.
