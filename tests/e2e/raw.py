@@ -12,7 +12,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 MsgId = int | str
 
@@ -30,11 +30,13 @@ class RawServer:
         self.notifications: list[dict[str, Any]] = []
 
     @classmethod
-    async def start(cls, env: dict[str, str], *args: str) -> RawServer:
-        """`python -m kimi_lsp *args` with stdin and stdout on pipes (stderr discarded)."""
+    async def start(cls, env: dict[str, str], *args: str, stderr: bool = False) -> Self:
+        """`python -m kimi_lsp *args` with stdin and stdout on pipes; stderr on a pipe too
+        when asked (else discarded)."""
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "kimi_lsp", *args, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE if stderr else asyncio.subprocess.DEVNULL, env=env,
         )  # fmt: skip
         return cls(process)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -62,14 +61,6 @@ class RecordingServer(RawServer):
         self.written: list[dict[str, Any]] = []
         self._stderr = asyncio.ensure_future(process.stderr.read()) if process.stderr else None
 
-    @classmethod
-    async def launch(cls, env: dict[str, str], *args: str) -> RecordingServer:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "kimi_lsp", *args, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
-        )  # fmt: skip
-        return cls(process)
-
     async def read(self) -> dict[str, Any]:
         message = await super().read()
         self.written.append(message)
@@ -99,7 +90,7 @@ async def test_nothing_the_server_writes_holds_the_key_at_any_level(
             Turn(status=401, error_message=echo),
             Turn(reasoning=f"the key is {SIM_KEY}", content="It adds one."),
         )
-        server = await RecordingServer.launch(env, *args)
+        server = await RecordingServer.start(env, *args, stderr=True)
         try:
             options = {
                 "kimi": {
