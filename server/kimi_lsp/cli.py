@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
         "of requests, e.g. 0.2",
     )
     sim.add_argument("--seed", type=int, default=1, help="seed of the chaos mode")
+    sim.add_argument(
+        "--pace", type=float, default=0.0, metavar="SECONDS", help="delay between streamed chunks"
+    )
+    sim.add_argument(
+        "--latency", type=float, default=0.0, metavar="SECONDS", help="time to the first token"
+    )
     return parser
 
 
@@ -57,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         from kimi_lsp.simulator import DEFAULT_API_KEY, Chaos, run
 
         chaos = Chaos.uniform(args.chaos, args.seed) if args.chaos > 0 else None
-        run(args.sim_host, args.sim_port, args.api_key or DEFAULT_API_KEY, chaos)
+        key = args.api_key or DEFAULT_API_KEY
+        run(args.sim_host, args.sim_port, key, chaos, pace=args.pace, latency=args.latency)
         return 0
     from kimi_lsp import logs
     from kimi_lsp.server import create_server

@@ -30,6 +30,8 @@ def test_tcp_and_subcommands() -> None:
     assert _parser().parse_args(["simulator", "--port", "1234"]).sim_port == 1234
     chaotic = _parser().parse_args(["simulator", "--chaos", "0.2", "--seed", "7"])
     assert (chaotic.chaos, chaotic.seed) == (0.2, 7)
+    slow = _parser().parse_args(["simulator", "--pace", "0.05", "--latency", "1.5"])
+    assert (slow.pace, slow.latency) == (0.05, 1.5)
     assert _parser().parse_args(["demo", "--simulator"]).simulator
 
 

@@ -295,17 +295,35 @@ def _try_json(raw: bytes) -> Any:
         return None
 
 
-async def serve(host: str, port: int, api_key: str, chaos: Chaos | None = None) -> None:
+async def serve(
+    host: str,
+    port: int,
+    api_key: str,
+    chaos: Chaos | None = None,
+    *,
+    pace: float = 0.0,
+    latency: float = 0.0,
+) -> None:
     """Serve until SIGINT or SIGTERM, after printing the listening line."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with Simulator(api_key=api_key, host=host, port=port, chaos=chaos) as sim:
+    async with Simulator(
+        api_key=api_key, host=host, port=port, chaos=chaos, pace=pace, latency=latency
+    ) as sim:
         print(f"kimi simulator listening on {sim.base_url}", flush=True)  # noqa: T201
         await stop.wait()
 
 
-def run(host: str, port: int, api_key: str, chaos: Chaos | None = None) -> None:
+def run(
+    host: str,
+    port: int,
+    api_key: str,
+    chaos: Chaos | None = None,
+    *,
+    pace: float = 0.0,
+    latency: float = 0.0,
+) -> None:
     """Run a standalone simulator (blocking), for ``kimi-lsp simulator --port P``."""
-    asyncio.run(serve(host, port, api_key, chaos))
+    asyncio.run(serve(host, port, api_key, chaos, pace=pace, latency=latency))
