@@ -2,9 +2,12 @@
 //
 // Drives code-server (VS Code 1.100 in the browser) with Playwright in Debian's chromium,
 // like a user: Quick Open, the command palette, the keyboard. The extension runs the real
-// kimi-lsp server, which answers from its built-in simulator on 127.0.0.1.
+// kimi-lsp server, which talks to a standalone simulator of the model API on 127.0.0.1
+// (started by run.sh) that only accepts this run's API key, typed in "Kimi: Set API Key".
 //
-// Started by run.sh:  node e2e.mjs --url URL --workspace DIR --out DIR --logs DIR
+// Started by run.sh:
+//   KIMI_E2E_API_KEY=KEY node e2e.mjs --url URL --workspace DIR --out DIR --logs DIR \
+//     --simulator http://127.0.0.1:P/v1 --code-server-pid PID
 //
 // Each step asserts; on failure it takes a screenshot (fail-<step>.png), prints why and
 // exits 1. Synchronisation is by polling the DOM / the file on disk with generous
@@ -21,12 +24,20 @@ const { values: args } = parseArgs({
     workspace: { type: 'string' },
     out: { type: 'string' },
     logs: { type: 'string' },
+    simulator: { type: 'string' }, // the standalone simulator's base URL (…/v1)
+    'code-server-pid': { type: 'string' }, // its process group holds the extension host and server
     headed: { type: 'boolean', default: false },
   },
 });
-for (const k of ['url', 'workspace', 'out']) {
+for (const k of ['url', 'workspace', 'out', 'simulator']) {
   if (!args[k]) { console.error(`e2e.mjs: --${k} is required`); process.exit(2); }
 }
+// The key the simulator accepts. Taken out of the environment at once, so that chromium
+// (started below with this process's environment) never sees it. Never printed.
+const API_KEY = process.env.KIMI_E2E_API_KEY || '';
+delete process.env.KIMI_E2E_API_KEY;
+if (API_KEY.length < 16) { console.error('e2e.mjs: KIMI_E2E_API_KEY (the simulator\'s key) is required'); process.exit(2); }
+const SIM_CONTROL = new URL('/_simulator/', args.simulator).toString();
 
 const FILE = 'pricing.py';
 const FILE_PATH = path.join(args.workspace, FILE);
@@ -231,9 +242,69 @@ function visible(s) {
   return s.replace(/\u00a0/g, ' ');
 }
 
+// ---- the simulator, the extension's log, processes ------------------------------------
+
+// Every request the standalone simulator received (GET /_simulator/requests), oldest first.
+// They carry the Authorization header: never print them whole.
+async function simRequests() {
+  const r = await fetch(SIM_CONTROL + 'requests', { signal: AbortSignal.timeout(5000) });
+  if (!r.ok) fail(`GET ${SIM_CONTROL}requests: HTTP ${r.status}`);
+  return (await r.json()).filter((q) => q.path.replace(/\/+$/, '') === '/v1/chat/completions');
+}
+// An explain request (the ghost-text and refactor ones have no "explain" with a <selection>).
+const isExplainReq = (q) => { const m = JSON.stringify(q.body?.messages ?? ''); return m.includes('<selection>') && /explain/i.test(m); };
+const sentKey = (q) => (q.headers?.authorization ?? '') === `Bearer ${API_KEY}`;
+// What may be said about a recorded request.
+const describeReq = (q) => `status=${q.status} completed=${q.completed} disconnected=${q.client_disconnected} ` +
+  `chunks=${q.chunk_times.length} key=${q.headers?.authorization ? (sentKey(q) ? 'right' : 'wrong') : 'none'}`;
+
+// The extension's output channel (user-data/logs/<session>/exthost1/kimi-lsp.kimi-lsp/Kimi.log).
+function kimiLog() {
+  if (!args.logs || !fs.existsSync(args.logs)) return '';
+  const texts = [];
+  for (const session of fs.readdirSync(args.logs)) {
+    const f = path.join(args.logs, session, 'exthost1', 'kimi-lsp.kimi-lsp', 'Kimi.log');
+    if (fs.existsSync(f)) texts.push(fs.readFileSync(f, 'utf8'));
+  }
+  return texts.join('\n');
+}
+
+// The processes of code-server's process group (code-server, its extension host, the
+// kimi-lsp servers the extension spawned), with their command line and environment.
+function codeServerProcesses() {
+  const pgid = Number(args['code-server-pid']);
+  if (!pgid) return [];
+  const procs = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) !== pgid) continue;
+      procs.push({
+        pid: Number(pid),
+        cmd: fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean),
+        env: fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean),
+      });
+    } catch { /* gone meanwhile */ }
+  }
+  return procs;
+}
+const isKimiServer = (p) => p.cmd.some((a) => /kimi-lsp$/.test(a)) && !p.cmd.includes('simulator');
+const procName = (p) => `${p.pid} ${p.cmd.map((a) => path.basename(a)).join(' ').slice(0, 80)}`;
+
+async function clearNotifications() {
+  const toasts = page.locator('.notifications-toasts .notification-toast');
+  if (!(await toasts.count())) return;
+  await runCommand('Notifications: Clear All Notifications');
+  await until('the notifications to go away', async () => (await toasts.count()) === 0, {
+    timeout: T.short, describe: async () => (await toasts.allInnerTexts()).join(' | '),
+  });
+}
+
 // ---- the test ----------------------------------------------------------------------------
 
 let logsScanned = false;
+let consoleLog;
 const offHost = new Set(); // browser requests that did not go to 127.0.0.1
 let requestCount = 0;
 async function finish(code) {
@@ -302,19 +373,22 @@ async function main() {
     try { console.error(`[e2e] screenshot: ${await shot('fail-watchdog.png')}`); } catch { /* no page */ }
     await finish(1);
   }, WATCHDOG_S * 1000).unref();
-  const consoleLog = fs.createWriteStream(path.join(OUT, 'browser-console.log'));
+  consoleLog = fs.createWriteStream(path.join(OUT, 'browser-console.log'));
 
   await step('launch chromium', async () => {
-    browser = await chromium.launch({
+    // A persistent profile inside OUT (not Playwright's temporary one) so that the final key
+    // scan also covers what the browser stored: code-server keeps SecretStorage there.
+    const context = await chromium.launchPersistentContext(path.join(OUT, 'chromium-profile'), {
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       headless: !args.headed,
+      viewport: { width: 1400, height: 900 },
       args: [
         '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync',
         '--disable-quic', '--disable-features=Translate,OptimizationHints,MediaRouter',
       ],
     });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    browser = context; // what finish() closes
     // Every request the browser makes must stay on this machine.
     context.on('request', (r) => {
       requestCount++;
@@ -325,7 +399,7 @@ async function main() {
         if (host !== '127.0.0.1' && host !== 'localhost' && !host.endsWith('.localhost')) offHost.add(u.slice(0, 200));
       } catch { offHost.add(u.slice(0, 200)); }
     });
-    page = await context.newPage();
+    page = context.pages()[0] ?? await context.newPage();
     page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
     page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.message}\n`));
   });
@@ -367,8 +441,73 @@ async function main() {
     log(`status bar item: "${(await item.first().innerText()).trim()}"`);
   });
 
-  // --- b. explain ---------------------------------------------------------------------
+  // --- a. the API key ----------------------------------------------------------------
   const EXPLAIN = { first: 15, last: 18 }; // def line_total ... return round(discounted, 2)
+  const explainTab = page.locator('.tabs-container .tab', { hasText: 'Kimi: Explain' });
+  await step('explain without an API key: a clear error', async () => {
+    await selectLines(EXPLAIN.first, EXPLAIN.last);
+    await runCommand('Kimi: Explain Selection');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /API key/i });
+    await until('a notification about the missing API key', async () => (await toast.count()) > 0, {
+      timeout: T.medium,
+      describe: async () => (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).join(' | ') || '(none)',
+    });
+    const message = (await toast.first().locator('.notification-list-item-message').innerText()).trim();
+    log(`notification: "${message}"`);
+    const button = toast.first().locator('.monaco-button', { hasText: 'Set API Key' });
+    assert(await button.count(), `the notification has no "Set API Key" button: "${(await toast.first().innerText()).replace(/\s+/g, ' ')}"`);
+    const accepted = (await simRequests()).filter((q) => q.status === 200);
+    assert(accepted.length === 0, `the simulator answered ${accepted.length} request(s) without a key: ${accepted.map(describeReq).join('; ')}`);
+    await clearNotifications();
+    // Close the explain view it opened (in the error state), so the next explain starts afresh.
+    if (await explainTab.count()) {
+      await explainTab.first().locator('.tab-actions .action-label').click({ force: true });
+      await explainTab.first().waitFor({ state: 'detached', timeout: T.short });
+      // Away from where the next view's tab will be: its "Close" tooltip would be in explain.png.
+      await page.mouse.move(300, 800);
+    }
+  });
+
+  await step('set API key', async () => {
+    await runCommand('Kimi: Set API Key');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await until('the API key input box', async () =>
+      (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), { timeout: T.medium });
+    const title = (await page.locator('.quick-input-widget .quick-input-title').innerText()).trim();
+    assert(title.includes('Set API Key'), `the input box is not the API key's: title "${title}"`);
+    assert((await input.getAttribute('type')) === 'password', 'the API key input box does not hide what is typed');
+    await input.fill(API_KEY);
+    await page.keyboard.press('Enter');
+    await until('the "API key saved" notification', async () =>
+      (await page.locator('.notifications-toasts .notification-toast', { hasText: 'API key saved in secret storage' }).count()) > 0,
+    { timeout: T.medium, describe: async () => (await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).join(' | ') || '(none)' });
+    // The output channel: the server was restarted, with the key from secret storage.
+    await until('Kimi.log to show the server restarted with the key from secret storage', () => {
+      const starts = kimiLog().split('\n').filter((l) => /\bStarting \S/.test(l));
+      return starts.length >= 2 && starts.at(-1).includes('(API key from secret storage)');
+    }, { timeout: T.medium, describe: async () => kimiLog().split('\n').filter((l) => /Starting/.test(l)).join(' / ') });
+    // The key travelled in the server's environment, and nowhere else in code-server's group.
+    if (args['code-server-pid']) {
+      const procs = await until('a kimi-lsp server with KIMI_LSP_API_KEY in its environment', () => {
+        const ps = codeServerProcesses();
+        return ps.some((p) => isKimiServer(p) && p.env.includes(`KIMI_LSP_API_KEY=${API_KEY}`)) ? ps : false;
+      }, { timeout: T.medium, describe: async () => codeServerProcesses().map(procName).join(', ') });
+      const others = procs.filter((p) => !isKimiServer(p) && (p.env.some((e) => e.includes(API_KEY)) || p.cmd.some((a) => a.includes(API_KEY))));
+      assert(others.length === 0, `the key is in the environment or command line of ${others.map(procName).join(', ')}`);
+      const servers = procs.filter(isKimiServer);
+      assert(servers.every((p) => !p.cmd.some((a) => a.includes(API_KEY))), 'the key is on the server\'s command line');
+      log(`${procs.length} processes in code-server's group; the key is only in the environment of the kimi-lsp server (pid ${servers.filter((p) => p.env.includes(`KIMI_LSP_API_KEY=${API_KEY}`)).map((p) => p.pid).join(', ')})`);
+    }
+    // code-server's SecretStorage: the browser's localStorage["secrets.provider"], sealed
+    // (AES-GCM, with a key half from the server: user-data/serve-web-key-half).
+    const sealed = await page.evaluate(() => localStorage.getItem('secrets.provider'));
+    assert(sealed && sealed.length > 80, 'code-server\'s secret store (localStorage "secrets.provider") is empty');
+    assert(!sealed.includes(API_KEY), 'code-server\'s secret store holds the key in clear');
+    log(`secret store: localStorage["secrets.provider"], ${sealed.length} chars, sealed`);
+    await clearNotifications();
+  });
+
+  // --- b. explain ---------------------------------------------------------------------
   await step('explain selection', async () => {
     await selectLines(EXPLAIN.first, EXPLAIN.last);
     await runCommand('Kimi: Explain Selection');
@@ -394,6 +533,9 @@ async function main() {
     assert(mentions.length >= 1,
       `the explanation mentions nothing from the selected code (line_total, bulk_discount, unit_price, ...):\n  ${text.slice(0, 500)}`);
     log(`explanation mentions: ${mentions.join(', ')}`);
+    // The simulator refuses requests without the key: this answer came with it.
+    const answered = (await simRequests()).filter((q) => q.status === 200);
+    assert(answered.length > 0 && answered.every(sentKey), `the simulator's answered requests: ${answered.map(describeReq).join('; ')}`);
     const stop = frame.locator('#kimi-stop');
     assert(await stop.count(), 'the explain view has no #kimi-stop button');
     const stopLive = (await stop.isVisible()) && (await stop.isEnabled());
@@ -517,6 +659,64 @@ async function main() {
     await shot('usage.png');
   });
 
+  // --- stop an explanation while it streams --------------------------------------------
+  await step('stop a streaming explanation', async () => {
+    await clearNotifications(); // the usage one, out of the screenshot
+    await page.locator(`.tabs-container .tab[data-resource-name="${FILE}"]`).first().click();
+    await focusEditor();
+    const seen = (await simRequests()).length;
+    // The whole file: the longest explanation the sample gives.
+    await page.keyboard.press('Control+A');
+    await runCommand('Kimi: Explain Selection');
+    let frame;
+    let text = '';
+    let sawStreaming = false;
+    const describe = async () => {
+      const f = await frameWith('#kimi-status');
+      return f ? `status="${(await f.locator('#kimi-status').innerText()).trim()}", ${(await f.locator('#kimi-explanation').innerText()).length} chars` : '(no view)';
+    };
+    // The view is reused: its page is replaced, so look for the frame again at each poll.
+    await until('#kimi-status "streaming…" with some text shown', async () => {
+      frame = await frameWith('#kimi-status');
+      if (!frame) return false;
+      const st = (await frame.locator('#kimi-status').innerText({ timeout: 1000 })).trim();
+      text = await frame.locator('#kimi-explanation').innerText({ timeout: 1000 });
+      // Until the new explanation starts, the reused view still says "done" from the last one.
+      if (st.startsWith('streaming')) sawStreaming = true;
+      else if (sawStreaming) fail(`the explanation ended ("${st}") before Stop could be pressed (the simulator's --pace is too fast?)`);
+      return sawStreaming && text.trim().length > 120;
+    }, { timeout: T.long, interval: 100, describe });
+    const stop = frame.locator('#kimi-stop');
+    assert(await stop.isEnabled(), 'Stop is disabled while streaming');
+    const shownAtClick = text.length;
+    await stop.click();
+    const tClick = Date.now();
+    await until('#kimi-status to say "cancelled"', async () => {
+      const st = (await frame.locator('#kimi-status').innerText({ timeout: 1000 })).trim();
+      if (st === 'done') fail('the explanation ran to the end after Stop');
+      return st === 'cancelled';
+    }, { timeout: T.short, interval: 100, describe });
+    log(`cancelled ${Date.now() - tClick} ms after Stop, ${shownAtClick} chars shown at the click`);
+    assert(!(await stop.isEnabled()), 'Stop is still enabled once cancelled');
+    // The server dropped the model request: the simulator saw the client go away mid-stream.
+    // (An explain may take several model turns, e.g. a read_file tool call first: the one
+    // streaming at the click is the one that must be dropped.)
+    const req = await until('the simulator to see the explain request disconnected', async () =>
+      (await simRequests()).slice(seen).filter(isExplainReq).find((q) => q.client_disconnected),
+    { timeout: T.short, describe: async () => (await simRequests()).slice(seen).map((q) => `${isExplainReq(q) ? 'explain' : 'other'}: ${describeReq(q)}`).join('; ') || '(no request)' });
+    const streamed = req.chunk_times.map(([, c]) => c).join('');
+    log(`simulator: ${describeReq(req)}; it had sent ${streamed.length} chars when the client went away`);
+    assert(sentKey(req), 'the stopped request did not carry the key');
+    // And the view stays as it was.
+    const after1 = await frame.locator('#kimi-explanation').innerText();
+    await new Promise((r) => setTimeout(r, 1000)); // a deliberate observation window, not a sync
+    const after2 = await frame.locator('#kimi-explanation').innerText();
+    assert(after1 === after2, `the explanation kept growing after Stop (${after1.length} → ${after2.length} chars)`);
+    assert((await frame.locator('#kimi-status').innerText()).trim() === 'cancelled', 'the status changed after "cancelled"');
+    log(`view after Stop: ${after2.length} chars, unchanged over 1 s`);
+    await shot('stopped.png');
+  });
+
   // --- f. logs ------------------------------------------------------------------------
   await step('logs clean and nothing went online', async () => {
     logsScanned = true;
@@ -525,6 +725,43 @@ async function main() {
     assert(requestCount > 0, 'no browser request was seen: the offline check would prove nothing');
     assert(offHost.size === 0, `the browser asked for ${offHost.size} address(es) off this machine:\n  ${[...offHost].slice(0, 10).join('\n  ')}`);
     assert(fatal.length === 0, `the logs show ${fatal.length} problem(s):\n  ${fatal.slice(0, 10).join('\n  ')}`);
+  });
+
+  // --- the key is nowhere on disk ---------------------------------------------------------
+  await step('the API key is nowhere on disk', async () => {
+    assert(kimiLog().includes('(API key from secret storage)'), 'Kimi.log does not say the key came from secret storage');
+    // Close the browser first so that its profile and the console log are complete.
+    await browser.close();
+    browser = undefined;
+    await new Promise((r) => consoleLog.end(r));
+    // Everything under OUT: settings.json and the rest of user-data (logs, Kimi.log, exthost
+    // logs, globalStorage), code-server.log, browser-console.log, simulator.log, the
+    // screenshots' sibling files (ghost-dom.html), home/xdg dirs, and the chromium profile.
+    // Nothing is excluded: code-server's SecretStorage is the browser's localStorage
+    // ("secrets.provider", in chromium-profile/Default/Local Storage), and it holds the key
+    // sealed with AES-GCM (the key half the server keeps is user-data/serve-web-key-half), so
+    // the plain key must not be there either. run.sh greps again after code-server stops.
+    const needles = [Buffer.from(API_KEY), Buffer.from(API_KEY, 'utf16le')];
+    const leaks = [];
+    let files = 0;
+    let bytes = 0;
+    const walk = (d) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.isFile()) {
+          let buf;
+          try { buf = fs.readFileSync(p); } catch { continue; }
+          files++;
+          bytes += buf.length;
+          if (needles.some((n) => buf.includes(n))) leaks.push(path.relative(OUT, p));
+        }
+      }
+    };
+    walk(OUT);
+    log(`scanned ${files} files (${(bytes / 1e6).toFixed(1)} MB) under ${OUT}: the key is in ${leaks.length}`);
+    assert(files > 20 && fs.existsSync(path.join(OUT, 'user-data', 'User', 'settings.json')), 'the scan saw too little');
+    assert(leaks.length === 0, `the API key was written to:\n  ${leaks.join('\n  ')}`);
   });
 
   await finish(0);
