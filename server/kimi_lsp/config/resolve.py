@@ -35,7 +35,10 @@ def choose_preset(settings: Settings, env: Mapping[str, str]) -> Preset:
 
 def key_hint(preset: Preset, own_host: bool = True) -> str:
     """Where the user puts the key for this provider."""
-    where = "the KIMI_LSP_API_KEY environment variable or the kimi.apiKey setting"
+    where = (
+        "the KIMI_LSP_API_KEY environment variable or the kimi.apiKey setting; "
+        'in VS Code, run "Kimi: Set API Key"'
+    )
     if preset.key_env and own_host:
         return f"set {preset.key_env} (or {where})"
     return f"set {where}"
