@@ -24,10 +24,13 @@ class UsageLedger:
         self.web_search_calls = 0
         self.known_cost_usd = 0.0
         self.unpriced_requests = 0
+        self.estimated_requests = 0
 
-    def record(self, model: str, usage: Usage | None) -> None:
-        """Count one model request; `usage` is None when the API never reported it."""
+    def record(self, model: str, usage: Usage | None, *, estimated: bool = False) -> None:
+        """Count one model request; `usage` is None when nothing is known of it, and
+        `estimated` when it was guessed from the text of a stream cut before usage came."""
         self.requests += 1
+        self.estimated_requests += estimated
         if usage is None:
             return
         self.prompt_tokens += usage.prompt_tokens
@@ -65,4 +68,5 @@ class UsageLedger:
             "webSearchCalls": self.web_search_calls,
             "costUsd": None if cost is None else round(cost, 6),
             "budgetUsd": self.budget_usd,
+            "estimatedRequests": self.estimated_requests,
         }

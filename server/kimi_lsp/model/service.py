@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 
@@ -9,7 +10,17 @@ from kimi_lsp.model.client import ModelClient, require_key
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.errors import ModelError
 from kimi_lsp.model.ledger import UsageLedger
-from kimi_lsp.model.types import ChatRequest, Completed, StreamEvent
+from kimi_lsp.model.types import (
+    ChatRequest,
+    Completed,
+    ContentDelta,
+    ReasoningDelta,
+    StreamEvent,
+    Usage,
+)
+
+CHARS_PER_TOKEN = 4
+"""For estimates only: a stream cut before the API reported its usage."""
 
 
 class ModelService:
@@ -26,21 +37,37 @@ class ModelService:
         self.ledger.check_budget()
         require_key(endpoint)  # a request never sent is not counted
         recorded = False
+        written = 0
         try:
             async with aclosing(self.client.stream(endpoint, request)) as events:
                 async for event in events:
+                    if isinstance(event, ContentDelta | ReasoningDelta):
+                        written += len(event.text)
                     if isinstance(event, Completed):
                         self.ledger.record(endpoint.model, event.result.usage)
                         recorded = True
                     yield event
         except ModelError as error:
-            if not recorded:
+            if not recorded and error.usage is not None:
                 self.ledger.record(endpoint.model, error.usage)
                 recorded = True
             raise
         finally:
             if not recorded:
-                self.ledger.record(endpoint.model, None)
+                self._record_unreported(endpoint.model, request, written)
+
+    def _record_unreported(self, model: str, request: ChatRequest, written: int) -> None:
+        """A request the API never reported usage for (cancelled, dropped, failed). Once the
+        model had written something, it was billed: count an estimate rather than nothing."""
+        if not written:
+            self.ledger.record(model, None)
+            return
+        prompt = len(json.dumps(request.messages, ensure_ascii=False))
+        estimate = Usage(
+            prompt_tokens=-(-prompt // CHARS_PER_TOKEN),
+            completion_tokens=-(-written // CHARS_PER_TOKEN),
+        )
+        self.ledger.record(model, estimate, estimated=True)
 
     async def aclose(self) -> None:
         """Close the HTTP client."""
