@@ -95,8 +95,9 @@ async def overhead_at(
     for offset in chosen[5:]:
         sim.script(Turn(reasoning="r", content="<completion>value += 1</completion>"))
         before = len(sim.requests)
+        at = s.position(offset)  # the client's own work, not the server's
         began = time.monotonic()
-        _, answer = s.request_inline(offset)
+        _, answer = s.request_inline(offset, at=at)
         await answer
         total = time.monotonic() - began
         record = sim.requests[before]

@@ -86,8 +86,12 @@ class Session:
             )
         )
 
-    def request_inline(self, offset: int, invoked: bool = False) -> tuple[int, Any]:
-        """Send an inline completion request; its id and a future of the answer."""
+    def request_inline(
+        self, offset: int, invoked: bool = False, at: types.Position | None = None
+    ) -> tuple[int, Any]:
+        """Send an inline completion request; its id and a future of the answer. `at` is
+        the position of `offset` when the caller computed it already (outside its timing:
+        this client finds positions by scanning the text)."""
         self.next_id += 1
         kind = (
             types.InlineCompletionTriggerKind.Invoked
@@ -96,13 +100,16 @@ class Session:
         )
         params = types.InlineCompletionParams(
             text_document=types.TextDocumentIdentifier(uri=self.uri),
-            position=self.position(offset),
+            position=at or self.position(offset),
             context=types.InlineCompletionContext(trigger_kind=kind),
         )
         future = self.client.protocol.send_request(
             types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id=self.next_id
         )
-        return self.next_id, asyncio.wrap_future(future)
+        answer = asyncio.wrap_future(future)
+        # A request the benchmark cancels and never awaits must not print a warning.
+        answer.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return self.next_id, answer
 
     def cancel(self, msg_id: int) -> None:
         self.client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))

@@ -175,6 +175,11 @@ class Simulator:
                     break
         except ConnectionError:
             pass
+        except asyncio.CancelledError:
+            if self._server is not None:
+                raise  # not our own shutdown
+            # Stopping: end quietly. Python 3.11's start_server logs a handler task that
+            # ends cancelled as "Exception in callback" (fixed in 3.12).
         finally:
             if task is not None:
                 self._connections.pop(task, None)
