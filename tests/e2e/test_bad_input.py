@@ -82,20 +82,31 @@ async def test_every_malformed_request_gets_one_answer_and_the_server_lives(tmp_
     assert_clean_log(log)
 
 
-async def test_initialized_after_a_failed_initialize_is_ignored(tmp_path: Path) -> None:
-    """Found by test_fuzz.py: `initialized` after an initialize that failed raised inside
-    the handler (no client capabilities yet) and was logged as an internal error."""
+async def test_before_initialize_requests_get_server_not_initialized(tmp_path: Path) -> None:
+    """LSP: before a successful initialize, requests are answered -32002 and notifications
+    other than exit are dropped. (Found by test_fuzz.py: `initialized` after a failed
+    initialize raised inside the handler.)"""
     env = {**_server_env(), "KIMI_LSP_PROVIDER": "simulator", "HOME": str(tmp_path)}
     log = tmp_path / "server.log"
     server = await RawServer.start(env, "--log-level", "debug", "--log-file", str(log))
+    usage = {"command": "kimi.usage", "arguments": []}
     try:
+        early = await server.request("workspace/executeCommand", usage)
+        assert early["error"]["code"] == -32002
+        server.notify("textDocument/didOpen", {"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": "x = 1\n"}})  # fmt: skip
         failed = await server.request("initialize", {"capabilities": {"workspace": 3}})
-        assert "error" in failed, failed
+        assert failed["error"]["code"] == -32602
         server.notify("initialized", {})
-        usage = await server.request("workspace/executeCommand", {"command": "kimi.usage", "arguments": []})  # fmt: skip
-        assert usage["result"]["requests"] == 0
+        assert (await server.request("workspace/executeCommand", usage))["error"]["code"] == -32002
+        init = await server.request("initialize", {"capabilities": {}, "rootUri": tmp_path.as_uri()})  # fmt: skip
+        assert "result" in init
+        server.notify("initialized", {})
+        assert (await server.request("workspace/executeCommand", usage))["result"]["requests"] == 0
+        explain = {"command": "kimi.explain", "arguments": [{"uri": URI, "range": LINES}]}
+        unopened = await server.request("workspace/executeCommand", explain)
+        assert "not open" in unopened["error"]["message"]  # the early didOpen was dropped
         assert await server.stop() == 0
     finally:
         await server.kill()
     assert_clean_log(log)
-    assert "before a successful initialize" in log.read_text()
+    assert "initialized before a successful initialize: ignored" in log.read_text()

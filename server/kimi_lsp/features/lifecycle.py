@@ -32,14 +32,11 @@ def register(server: KimiLanguageServer) -> None:
         ls.client_name = params.client_info.name if params.client_info else ""
         encoding = encoding_name(ls.workspace.position_encoding)
         log.info("kimi-lsp initialized for %s (positions in %s)", client, encoding)
+        ls.kimi_protocol.ready = True
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: KimiLanguageServer, params: types.InitializedParams) -> None:
-        try:
-            caps = ls.client_capabilities.workspace
-        except AttributeError:  # no successful initialize came first
-            log.warning("initialized arrived before a successful initialize; ignored")
-            return
+        caps = ls.client_capabilities.workspace  # initialize succeeded (see KimiProtocol)
         change = caps.did_change_configuration if caps else None
         if change and change.dynamic_registration:
             registration = types.Registration(

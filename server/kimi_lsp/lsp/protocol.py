@@ -29,7 +29,7 @@ from urllib.parse import unquote
 
 import cattrs
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerNotInitialized
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
@@ -57,6 +57,8 @@ class KimiProtocol(LanguageServerProtocol):
         """Line index of each open document at a version, kept up to date change by change."""
         self.watchers: dict[str, list[Watcher]] = {}
         """Called with every change of a document, by URI (edit writers, undo records)."""
+        self.ready = False
+        """Set once `initialize` succeeded; before that, only `initialize` and `exit` count."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         """Leaves every object as it is. pygls calls this as the `object_hook` of
@@ -69,9 +71,34 @@ class KimiProtocol(LanguageServerProtocol):
         if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
             log.warning("ignored a message that is not JSON-RPC 2.0 (a %s)", type(message).__name__)
             return
+        if not self.ready and not self._before_initialize(message):
+            return
         structured = self._structure(message)
         if structured is not _ANSWERED:
             super().handle_message(structured)
+
+    def _before_initialize(self, data: dict[str, Any]) -> bool:
+        """What LSP asks before `initialize`: requests get ServerNotInitialized (-32002),
+        notifications other than `exit` are dropped. `shutdown` is let through too, so a
+        client whose initialize failed can still stop the server cleanly. True when the
+        message goes on."""
+        method = data.get("method")
+        if not isinstance(method, str) or method in ("initialize", "shutdown", "exit"):
+            return True
+        if "id" in data:
+            self._send_data(
+                {
+                    "jsonrpc": "2.0",
+                    "id": data["id"],
+                    "error": {
+                        "code": JsonRpcServerNotInitialized.CODE,
+                        "message": f"{method}: the server is not initialized; send initialize",
+                    },
+                }
+            )
+        else:
+            log.warning("%s before a successful initialize: ignored", method)
+        return False
 
     def _structure(self, data: dict[str, Any]) -> Any:
         """As pygls's `structure_message`, but a request whose params cannot be read is
