@@ -586,11 +586,16 @@ async function main() {
 
   // --- d. ghost text ------------------------------------------------------------------
   await step('ghost text', async () => {
-    const before = await saveAndRead();
-    const lines = before.split('\n');
-    // the file ends with blank lines; write a new function on the last one
+    // the file ends with blank lines; write a new function on the last one (read until the
+    // saved file says so: a read can meet a save still being written)
+    let before = '';
+    let lines = [];
+    await until('the saved file to end with blank lines', async () => {
+      before = await saveAndRead();
+      lines = before.split('\n');
+      return lines.length > 2 && lines[lines.length - 1] === '' && lines[lines.length - 2] === '';
+    }, { timeout: T.short, interval: 300, describe: async () => `last lines: ${JSON.stringify(lines.slice(-4))}` });
     const last = lines.length;
-    assert(lines[last - 1] === '' && lines[last - 2] === '', 'the sample should end with blank lines');
     await gotoLine(last);
     const header = 'def has_discount(quantity: int) -> bool:';
     await page.keyboard.type(header, { delay: 15 });

@@ -90,7 +90,7 @@ export function renderPage(page: ExplainPage): string {
   #kimi-status[data-state="error"] { color: var(--vscode-errorForeground); opacity: 1; order: 3; flex-basis: 100%; }
   button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 4px 12px; cursor: pointer; }
   button:hover { background: var(--vscode-button-hoverBackground); }
-  button:disabled { opacity: 0.5; cursor: default; }
+  button:disabled { background: var(--vscode-button-secondaryBackground); color: var(--vscode-disabledForeground); opacity: 0.6; cursor: default; }
   pre { background: var(--vscode-textCodeBlock-background); padding: 8px; overflow-x: auto; }
   code { font-family: var(--vscode-editor-font-family); }
   a { color: var(--vscode-textLink-foreground); }

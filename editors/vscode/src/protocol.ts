@@ -55,6 +55,8 @@ export interface UsageResult {
   webSearchCalls?: number;
   costUsd: number | null;
   budgetUsd: number | null;
+  /** Requests stopped before the API reported usage: their tokens are the server's estimate. */
+  estimatedRequests?: number;
 }
 
 export const PRESETS = ['docstring', 'types', 'simplify'] as const;

@@ -126,7 +126,7 @@ function costSuffix(usage: UsageResult | undefined): string {
   if (usage.costUsd === null) {
     return ` ${formatTokens(usage.promptTokens + usage.completionTokens)} tok`;
   }
-  return ` ${formatUsd(usage.costUsd)}`;
+  return ` ${usage.estimatedRequests ? '≈' : ''}${formatUsd(usage.costUsd)}`;
 }
 
 /** One line about the session, for tooltips. */
@@ -150,6 +150,10 @@ export function usageReport(usage: UsageResult): string {
   ];
   if (usage.webSearchCalls) {
     parts.push(`${usage.webSearchCalls} web search${usage.webSearchCalls === 1 ? '' : 'es'}`);
+  }
+  if (usage.estimatedRequests) {
+    const n = usage.estimatedRequests;
+    parts.push(`${n} stopped request${n === 1 ? '' : 's'} estimated (the API reports no usage for them)`);
   }
   const budget = usage.budgetUsd === null ? '' : ` (budget ${formatUsd(usage.budgetUsd)})`;
   return `Kimi this session: ${cost}${budget} · ${parts.join(' · ')}`;
@@ -191,5 +195,6 @@ export function parseUsage(value: unknown): UsageResult | undefined {
     webSearchCalls: num('webSearchCalls'),
     costUsd: maybe('costUsd'),
     budgetUsd: maybe('budgetUsd'),
+    estimatedRequests: num('estimatedRequests'),
   };
 }

@@ -123,6 +123,17 @@ describe('formatting', () => {
   });
 });
 
+describe('estimated usage', () => {
+  it('marks the cost as approximate and says why in the report', () => {
+    const m = new StatusModel();
+    m.setUsage(usage({ estimatedRequests: 2 }));
+    expect(m.view(0).text).toBe('$(sparkle) Kimi ≈$0.0096');
+    expect(usageReport(usage({ estimatedRequests: 2 }))).toContain('2 stopped requests estimated');
+    expect(usageReport(usage())).not.toContain('estimated');
+    expect(parseUsage({ requests: 1, costUsd: 0.1, budgetUsd: null, estimatedRequests: 1 })?.estimatedRequests).toBe(1);
+  });
+});
+
 describe('parseUsage', () => {
   it('reads the kimi.usage answer and keeps a null cost null', () => {
     expect(parseUsage({ requests: 1, promptTokens: 10, completionTokens: 5, costUsd: null, budgetUsd: 1 })).toMatchObject({
