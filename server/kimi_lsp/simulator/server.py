@@ -321,14 +321,7 @@ async def serve(
         await stop.wait()
 
 
-def run(
-    host: str,
-    port: int,
-    api_key: str,
-    chaos: Chaos | None = None,
-    *,
-    pace: float = 0.0,
-    latency: float = 0.0,
-) -> None:
-    """Run a standalone simulator (blocking), for ``kimi-lsp simulator --port P``."""
-    asyncio.run(serve(host, port, api_key, chaos, pace=pace, latency=latency))
+def run(host: str, port: int, api_key: str, chaos: Chaos | None = None, **timing: float) -> None:
+    """Run a standalone simulator (blocking), for ``kimi-lsp simulator --port P``;
+    ``timing`` is ``pace`` and ``latency`` as for :func:`serve`."""
+    asyncio.run(serve(host, port, api_key, chaos, **timing))
