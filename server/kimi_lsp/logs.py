@@ -30,7 +30,10 @@ class SecretFilter(logging.Filter):
 
     def add(self, secrets: Iterable[str | None]) -> None:
         """Remember more values that must never be written."""
-        self.secrets.update(s for s in secrets if s and len(s) >= 4)
+        for secret in secrets:
+            for form in {secret, secret.strip()} if secret else ():
+                if len(form) >= 4:
+                    self.secrets.add(form)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -79,7 +79,7 @@ def resolve_endpoint(
     key = settings.api_key
     own_host = preset.base_url is None or base_url.rstrip("/") == preset.base_url
     if key is None and preset.key_env and env.get(preset.key_env) and own_host:
-        key = SecretStr(env[preset.key_env])
+        key = SecretStr(env[preset.key_env].strip())
     if key is None:
         key = settings.file_api_key
     if key is None and preset.name == "simulator":

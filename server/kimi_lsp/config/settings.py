@@ -14,6 +14,11 @@ from pydantic.alias_generators import to_camel
 ProviderName = Literal["empiriolabs", "aigateway", "openai-compatible", "simulator"]
 
 
+def _strip_key(value: object) -> object:
+    """A key pasted with a trailing newline or spaces works (httpx refuses such a header)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -110,6 +115,7 @@ class CompletionSettings(_Section):
     """Its base URL; defaults to kimi.baseUrl."""
     api_key: SecretStr | None = None
     """Its key; defaults to the main key."""
+    _key = field_validator("api_key", mode="before")(_strip_key)
     debounce_ms: int = Field(default=100, ge=0, le=2_000)
     """Pause in typing before an automatic request reaches the model."""
     max_prompt_tokens: int = Field(default=1_500, ge=200, le=32_000)
@@ -144,6 +150,7 @@ class Settings(_Section):
     """The model id; defaults to the provider's Kimi K2.7 Code id."""
     api_key: SecretStr | None = None
     """The API key. Prefer an environment variable or the editor's secret storage."""
+    _key = field_validator("api_key", mode="before")(_strip_key)
     max_tokens: int = Field(default=16_384, ge=256, le=131_072)
     """Output budget of a command's answer. Reasoning counts toward it: keep it generous."""
     budget: BudgetSettings = BudgetSettings()

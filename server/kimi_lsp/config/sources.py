@@ -168,7 +168,7 @@ def load(
         problems.extend(found)
     settings = Settings.model_validate(merge(*layers))
     if isinstance(file_key, str) and file_key:
-        settings._file_api_key = SecretStr(file_key)
+        settings._file_api_key = SecretStr(file_key.strip())
     elif file_key is not None:
         problems.append(f"kimi.apiKey (from {path}) must be a string; it is ignored")
     return settings, problems

@@ -58,7 +58,8 @@ class KimiProtocol(LanguageServerProtocol):
         self.watchers: dict[str, list[Watcher]] = {}
         """Called with every change of a document, by URI (edit writers, undo records)."""
         self.ready = False
-        """Set once `initialize` succeeded; before that, only `initialize` and `exit` count."""
+        """Set once `initialize` succeeded; before that, only `initialize`, `shutdown` and
+        `exit` are handled."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         """Leaves every object as it is. pygls calls this as the `object_hook` of

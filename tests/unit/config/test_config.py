@@ -8,6 +8,7 @@ import pytest
 
 from kimi_lsp.config.resolve import NotConfigured, max_output_tokens, resolve_endpoint
 from kimi_lsp.config.sources import load
+from kimi_lsp.logs import SecretFilter, scrub
 
 
 def env_with(tmp_path: Path, **values: str) -> dict[str, str]:
@@ -170,3 +171,36 @@ def test_editor_extension_keys_are_neither_read_nor_reported(tmp_path: Path) -> 
     settings, problems = load(env={"KIMI_LSP_CONFIG": str(tmp_path / "none")}, workspace=workspace)
     assert problems == []
     assert settings.model == "m-1"
+
+
+@pytest.mark.parametrize(
+    ("source", "env_extra", "file_text", "workspace"),
+    [
+        ("provider variable", {"EMPIRIOLABS_API_KEY": "key-abc12345\n"}, None, None),
+        ("KIMI_LSP_API_KEY", {"KIMI_LSP_API_KEY": " key-abc12345\r\n"}, None, None),
+        ("config file", {}, 'apiKey = "key-abc12345\\n"\n', None),
+        ("editor settings", {}, None, {"kimi": {"apiKey": "key-abc12345  "}}),
+    ],
+)
+def test_a_key_pasted_with_a_newline_works(
+    tmp_path: Path,
+    source: str,
+    env_extra: dict[str, str],
+    file_text: str | None,
+    workspace: object,
+) -> None:
+    """httpx refuses a header ending in a newline; the key is used without the whitespace."""
+    if file_text:
+        write_config(tmp_path, file_text)
+    env = env_with(tmp_path, **env_extra)
+    settings, problems = load(env, workspace=workspace)
+    assert problems == []
+    key = resolve_endpoint(settings, env).api_key
+    assert key is not None
+    assert key.get_secret_value() == "key-abc12345", source
+
+
+def test_the_log_filter_hides_a_key_with_or_without_its_newline() -> None:
+    secrets = SecretFilter()
+    secrets.add(["plainKey12345\n"])
+    assert scrub("sent plainKey12345 and plainKey12345\\n", secrets.secrets) == "sent *** and ***"
