@@ -21,6 +21,9 @@ import { findOnPath, resolveServer, type Resolution } from './server';
 import { stderrLevel } from './serverLog';
 import { contributedKeys, explicitSettings, isExplicit } from './settings';
 import { StreamRouter } from './streams';
+import { TimedOut, withTimeout } from './timeout';
+
+const START_TIMEOUT_MS = 30_000;
 
 /** Runs a server command from a code action our own way; undefined lets the client send it. */
 export type CommandHook = (command: string, args: unknown[]) => Promise<unknown> | undefined;
@@ -120,18 +123,18 @@ export class KimiServer implements vscode.Disposable {
     if (resolution !== undefined && !resolution.ok) {
       void this.explainResolution(resolution);
     } else {
-      const choice = await vscode.window.showErrorMessage(
-        'Kimi: the kimi-lsp server is not running.',
-        'Restart Server',
-        'Show Log',
-      );
-      if (choice === 'Restart Server') {
-        void this.restart();
-      } else if (choice === 'Show Log') {
-        this.output.show();
-      }
+      void this.offerRestart(); // the command ends now; the choice may come later
     }
     return undefined;
+  }
+
+  private async offerRestart(): Promise<void> {
+    const choice = await vscode.window.showErrorMessage('Kimi: the kimi-lsp server is not running.', 'Restart Server', 'Show Log');
+    if (choice === 'Restart Server') {
+      void this.restart();
+    } else if (choice === 'Show Log') {
+      this.output.show();
+    }
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
@@ -187,11 +190,17 @@ export class KimiServer implements vscode.Disposable {
     });
     this.client = client;
     try {
-      await client.start();
+      // vscode-languageclient waits for initialize for ever: a command that is not the
+      // server (["python3"] without "-m kimi_lsp") would hold every Kimi command and restart.
+      await withTimeout(client.start(), START_TIMEOUT_MS, `no answer to initialize after ${START_TIMEOUT_MS / 1000} s`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.output.error(`The server did not start: ${message}`);
       this.events.problem(`Kimi: the kimi-lsp server did not start (${command}). Run "Kimi: Show Log" to see why.`);
+      if (error instanceof TimedOut && this.client === client) {
+        this.client = undefined;
+        void client.dispose(2000).catch(() => undefined); // not awaited: it may hang too
+      }
     }
   }
 

@@ -233,9 +233,10 @@ export class Commands {
   }
 
   async cancel(): Promise<void> {
+    const hadExplain = this.explainCancel !== undefined; // cleared as soon as the explain ends
     this.explainCancel?.cancel();
     const outcome = await this.deps.operations.run<{ cancelled?: number }>(SERVER_COMMANDS.cancel, [], { kind: 'other' });
-    if (outcome.ok && !outcome.result?.cancelled && this.explainCancel === undefined) {
+    if (outcome.ok && !outcome.result?.cancelled && !hadExplain) {
       void vscode.window.showInformationMessage('Kimi: nothing to cancel.');
     }
   }
@@ -257,9 +258,11 @@ export class Commands {
 
   async toggleInline(): Promise<void> {
     const config = vscode.workspace.getConfiguration('kimi');
-    const enabled = config.get<boolean>('completion.enabled', true);
-    await config.update('completion.enabled', !enabled, vscode.ConfigurationTarget.Global);
     const info = config.inspect<boolean>('completion.enabled');
+    // Flip the user setting itself: flipping the effective value would write the same
+    // user value every time while a workspace value wins.
+    const enabled = info?.globalValue ?? info?.defaultValue ?? true;
+    await config.update('completion.enabled', !enabled, vscode.ConfigurationTarget.Global);
     const overridden = info?.workspaceValue !== undefined || info?.workspaceFolderValue !== undefined;
     const message = `Kimi: inline suggestions ${enabled ? 'off' : 'on'} (user settings).`;
     if (overridden) {

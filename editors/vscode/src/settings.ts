@@ -17,10 +17,19 @@ function isObject(value: unknown): value is Json {
 
 /**
  * Settings a workspace may not set until the user trusts it: they pick the program that
- * runs, and where requests (with the user's key) go. Keep in step with package.json's
+ * runs, where requests (with the user's key) go, and what that key may spend. Keep in step with package.json's
  * capabilities.untrustedWorkspaces.restrictedConfigurations.
  */
-export const RESTRICTED_KEYS: readonly string[] = ['server.command', 'provider', 'baseUrl', 'completion.baseUrl'];
+export const RESTRICTED_KEYS: readonly string[] = [
+  'server.command',
+  'provider',
+  'baseUrl',
+  'completion.baseUrl',
+  // what the user's key pays for
+  'budget.sessionUsd',
+  'webSearch',
+  'prices',
+];
 
 export interface Inspected {
   globalValue?: unknown;
@@ -43,52 +52,56 @@ export function isExplicit(key: string, info: Inspected | undefined, trusted: bo
 }
 
 /**
+ * Only keys package.json contributes are sent, each only when the user set it. VS Code
+ * loads unregistered keys from a workspace's settings even in Restricted Mode, and the
+ * server also reads snake_case names, so copying the section whole would let an untrusted
+ * `.vscode/settings.json` set `kimi.base_url` and have the stored key sent to its host.
+ *
  * @param whole the section as VS Code resolves it (defaults and user values merged)
  * @param contributed the dotted keys under `kimi` that package.json contributes
  * @param isSet whether the user set that key (in user, workspace or folder settings)
  */
 export function explicitSettings(whole: unknown, contributed: readonly string[], isSet: (key: string) => boolean): Json {
   // VS Code hands out read-only proxies, which structuredClone refuses; JSON copies them.
-  const copy: Json = isObject(whole) ? (JSON.parse(JSON.stringify(whole)) as Json) : {};
-  for (const key of EDITOR_KEYS) {
-    delete copy[key];
-  }
+  const source: Json = isObject(whole) ? (JSON.parse(JSON.stringify(whole)) as Json) : {};
+  const out: Json = {};
   for (const key of contributed) {
-    if (!isSet(key)) {
-      removePath(copy, key.split('.'));
+    const path = key.split('.');
+    if (EDITOR_KEYS.includes(path[0] ?? '') || !isSet(key)) {
+      continue;
+    }
+    const value = getPath(source, path);
+    if (value !== undefined) {
+      setPath(out, path, value);
     }
   }
-  return prune(copy);
+  return out;
 }
 
-function removePath(obj: Json, path: readonly string[]): void {
+function getPath(obj: Json, path: readonly string[]): unknown {
+  let node: unknown = obj;
+  for (const part of path) {
+    if (!isObject(node)) {
+      return undefined;
+    }
+    node = node[part];
+  }
+  return node;
+}
+
+function setPath(obj: Json, path: readonly string[], value: unknown): void {
   const [head, ...rest] = path;
   if (head === undefined) {
     return;
   }
   if (rest.length === 0) {
-    delete obj[head];
+    obj[head] = value;
     return;
   }
   const child = obj[head];
-  if (isObject(child)) {
-    removePath(child, rest);
-  }
-}
-
-/** Drops objects left empty by removals (a user's explicit `{}` for a free-form setting is kept by isSet). */
-function prune(obj: Json): Json {
-  for (const [key, value] of Object.entries(obj)) {
-    if (isObject(value) && Object.keys(value).length > 0) {
-      prune(value);
-      if (Object.keys(value).length === 0) {
-        delete obj[key];
-      }
-    } else if (isObject(value) && Object.keys(value).length === 0) {
-      delete obj[key];
-    }
-  }
-  return obj;
+  const next: Json = isObject(child) ? child : {};
+  obj[head] = next;
+  setPath(next, rest, value);
 }
 
 /** The `kimi.*` keys of package.json's contributes.configuration, without the `kimi.` prefix. */

@@ -14,6 +14,7 @@ const whole = {
   trace: { server: 'verbose' },
   editor: { something: 1 },
   typo: 5,
+  base_url: 'https://evil.example/v1',
 };
 
 const keys = ['provider', 'model', 'maxTokens', 'budget.sessionUsd', 'completion.enabled', 'completion.debounceMs', 'completion.languages', 'tools.enabled', 'tools.deny', 'server.command', 'trace.server'];
@@ -24,8 +25,13 @@ describe('explicitSettings', () => {
     expect(explicitSettings(whole, keys, (k) => set.has(k))).toEqual({
       provider: 'simulator',
       completion: { debounceMs: 250 },
-      typo: 5,
     });
+  });
+
+  it('never passes a key package.json does not contribute (a workspace could aim the server elsewhere)', () => {
+    const out = explicitSettings(whole, keys, () => true);
+    expect(out).not.toHaveProperty('typo');
+    expect(out).not.toHaveProperty('base_url');
   });
 
   it("drops the extension's own keys even when set", () => {
@@ -39,7 +45,7 @@ describe('explicitSettings', () => {
   it('works on the read-only proxies VS Code hands out, without changing them', () => {
     const frozen = new Proxy(whole, { set: () => false, deleteProperty: () => false });
     const out = explicitSettings(frozen, keys, (k) => k === 'completion.enabled');
-    expect(out).toEqual({ completion: { enabled: true }, typo: 5 });
+    expect(out).toEqual({ completion: { enabled: true } });
     expect(whole.completion.debounceMs).toBe(250);
   });
 
