@@ -8,6 +8,7 @@ here uses ``ast``: it skips string literals and comments by hand and finds the `
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .rewritecode import line_end
@@ -87,20 +88,26 @@ class PyDef:
     """Code after the colon on the same line (a one-line body), without its comment."""
 
 
+def _code_chars(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """The offsets and characters of ``text[start:end]`` outside strings and comments."""
+    index = start
+    while index < end:
+        char = text[index]
+        if char == "#":
+            index = line_end(text, index)
+        elif char in "\"'":
+            index = skip_string(text, index)
+        else:
+            yield index, char
+            index += 1
+
+
 def _scan_header(text: str, start: int) -> tuple[tuple[int, int] | None, int] | None:
     """Find the parentheses and the colon of the header starting at ``start``."""
     depth = 0
     opened: int | None = None
     parens: tuple[int, int] | None = None
-    index = start
-    while index < len(text):
-        char = text[index]
-        if char == "#":
-            index = line_end(text, index)
-            continue
-        if char in "\"'":
-            index = skip_string(text, index)
-            continue
+    for index, char in _code_chars(text, start, len(text)):
         if char in OPENERS:
             if depth == 0 and char == "(" and opened is None:
                 opened = index
@@ -115,7 +122,6 @@ def _scan_header(text: str, start: int) -> tuple[tuple[int, int] | None, int] | 
             return parens, index
         elif char == "\n" and depth == 0 and text[index - 1] != "\\":
             return None
-        index += 1
     return None
 
 
@@ -142,22 +148,13 @@ def top_level_commas(text: str, start: int, end: int) -> list[int]:
     """The offsets of the commas of ``text[start:end]`` outside brackets, strings, comments."""
     commas: list[int] = []
     depth = 0
-    index = start
-    while index < end:
-        char = text[index]
-        if char == "#":
-            index = line_end(text, index)
-            continue
-        if char in "\"'":
-            index = skip_string(text, index)
-            continue
+    for index, char in _code_chars(text, start, end):
         if char in OPENERS:
             depth += 1
         elif char in CLOSERS:
             depth -= 1
         elif char == "," and depth == 0:
             commas.append(index)
-        index += 1
     return commas
 
 
