@@ -96,7 +96,11 @@ async function step(name, fn) {
     await fn();
   } catch (e) {
     const secs = ((Date.now() - s) / 1000).toFixed(1);
-    console.error(`\n[e2e] FAILED step "${name}" after ${secs} s:\n  ${e instanceof Failure ? e.message : e.stack}`);
+    const toasts = await page?.locator('.notifications-toasts .notification-toast').allInnerTexts()
+      .then((t) => t.map((x) => x.replace(/\s+/g, ' ')).join(' | '), () => '(unreadable)');
+    failure = `step "${name}" after ${secs} s: ${e instanceof Failure ? e.message : e.stack}` +
+      `\n  notifications shown: ${toasts || '(none)'}`;
+    console.error(`\n[e2e] FAILED ${failure}`);
     try {
       const f = await shot(`fail-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
       console.error(`[e2e] screenshot: ${f}`);
@@ -180,11 +184,13 @@ async function isDirty() {
 
 // Saves the editor (Ctrl+S) and waits until the tab is clean; returns the file on disk.
 // An edit that lands just after a save (a streamed refactor, an undo) leaves the tab dirty
-// again, so Ctrl+S is pressed again while it stays dirty.
+// again, so Ctrl+S is pressed again while it stays dirty. A clean tab is not saved: an
+// explicit save rewrites the file even when nothing changed (truncate, then write), and a
+// read racing that rewrite could see a partial file.
 async function saveAndRead() {
   let pressed = 0;
   await until('the editor to be saved', async () => {
-    if (pressed && !(await isDirty())) return true;
+    if (!(await isDirty())) return true;
     await focusEditor();
     await page.keyboard.press('Control+S');
     pressed++;
@@ -198,7 +204,10 @@ async function saveAndRead() {
       const a = document.activeElement; return a ? `${a.tagName}.${a.className}` : 'none'; })}, ` +
       `notifications=${(await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).join(' | ')}`,
   });
-  return fs.readFileSync(FILE_PATH, 'utf8');
+  // The file is never empty in this test: an empty read met a save being written (the
+  // tab turned clean before the write ended, or VS Code saved on its own).
+  return until('the saved file to be readable (not mid-write)', async () => fs.readFileSync(FILE_PATH, 'utf8') || false,
+    { timeout: T.short, interval: 50 });
 }
 
 // Waits until the document stops changing: save, then no new edit for `quiet` ms, twice the
@@ -304,6 +313,7 @@ async function clearNotifications() {
 // ---- the test ----------------------------------------------------------------------------
 
 let logsScanned = false;
+let failure = null; // why the test failed, repeated as the last line
 let consoleLog;
 const offHost = new Set(); // browser requests that did not go to 127.0.0.1
 let requestCount = 0;
@@ -316,7 +326,8 @@ async function finish(code) {
   console.log(`  ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s  total`);
   console.log('[e2e] screenshots:');
   for (const f of screenshots) console.log(`  ${f}`);
-  console.log(code === 0 ? '[e2e] PASS' : '[e2e] FAIL');
+  // CI shows only the end of the output: the reason is repeated last.
+  console.log(code === 0 ? '[e2e] PASS' : `[e2e] FAIL: ${failure ?? '(see above)'}`);
   try { await browser?.close(); } catch { /* ignore */ }
   process.exit(code);
 }
@@ -369,7 +380,8 @@ const WATCHDOG_S = Number(process.env.KIMI_E2E_TIMEOUT || 300);
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   setTimeout(async () => {
-    console.error(`\n[e2e] FAILED: the whole test took longer than ${WATCHDOG_S} s`);
+    failure = `the whole test took longer than ${WATCHDOG_S} s`;
+    console.error(`\n[e2e] FAILED: ${failure}`);
     try { console.error(`[e2e] screenshot: ${await shot('fail-watchdog.png')}`); } catch { /* no page */ }
     await finish(1);
   }, WATCHDOG_S * 1000).unref();
@@ -560,7 +572,7 @@ async function main() {
     }, { timeout: T.medium });
     await input.fill('add a docstring');
     await page.keyboard.press('Enter');
-    await until('the editor text to change', async () => (await isDirty()) || fs.readFileSync(FILE_PATH, 'utf8') !== ORIGINAL,
+    await until('the editor text to change', async () => (await isDirty()) || (await saveAndRead()) !== ORIGINAL,
       { timeout: T.long });
     const text = await settledText();
     const before = ORIGINAL.split('\n');
@@ -617,12 +629,12 @@ async function main() {
     // after it, so its disappearing proves nothing).
     const firstGhostLine = ghostText.split('\n')[0].trim();
     let added = [];
+    let text = '';
     await until(`"${firstGhostLine}" in the document after Tab`, async () => {
-      const t = await saveAndRead();
-      added = t.split('\n').slice(last - 1);
+      text = await saveAndRead();
+      added = text.split('\n').slice(last - 1);
       return (added[1] ?? '').trim().startsWith(firstGhostLine);
     }, { timeout: T.short, interval: 300, describe: async () => JSON.stringify(added) });
-    const text = fs.readFileSync(FILE_PATH, 'utf8');
     log(`new lines: ${JSON.stringify(added)}`);
     assert(added[0] === header, `the typed header is not on line ${last}: ${JSON.stringify(added[0])}`);
     assert(/^\s+\S/.test(added[1] ?? ''), `the accepted body is not indented: ${JSON.stringify(added[1])}`);
@@ -632,13 +644,22 @@ async function main() {
   // --- undo: puts back what the refactor replaced, keeps the later ghost-text edit ----------
   await step('undo last Kimi edit', async () => {
     const before = await saveAndRead();
-    await runCommand('Kimi: Undo Last Kimi Edit');
-    const text = await until('the refactored function to be restored', async () => {
-      const t = await saveAndRead();
-      return t !== before ? t : false;
-    }, { timeout: T.medium, interval: 500 });
     const original = ORIGINAL.split('\n').slice(REFACTOR.first - 1, REFACTOR.last).join('\n');
-    assert(text.includes(original), `order_total was not restored:\n${text}`);
+    assert(!before.includes(original), 'order_total is already in its original form before the undo');
+    await runCommand('Kimi: Undo Last Kimi Edit');
+    // Wait for the restored function (not for the first change: a read may meet a save
+    // still being written); fails with what the file and the notifications said.
+    let text = before;
+    await until('the refactored function to be restored', async () => {
+      text = await saveAndRead();
+      return text.includes(original);
+    }, {
+      timeout: T.medium,
+      interval: 500,
+      describe: async () => `changed=${text !== before}, lines ${REFACTOR.first}-${REFACTOR.last + 6}: ` +
+        `${JSON.stringify(text.split('\n').slice(REFACTOR.first - 1, REFACTOR.last + 6))}, notifications: ` +
+        `${(await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).join(' | ') || '(none)'}`,
+    });
     assert(!text.includes('"""Order total') && text.split('"""').length === ORIGINAL.split('"""').length,
       `a docstring is left after undo:\n${text}`);
     assert(text.startsWith(ORIGINAL.replace(/\n+$/, '')), 'the original part of the file is not back exactly');
