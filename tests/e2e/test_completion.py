@@ -279,3 +279,44 @@ async def test_budget_stops_automatic_requests_and_says_so_once(client: Language
     told = [m for m in client.messages if "budget" in m.message]
     assert len(told) == 1
     assert re.search(r"paused", told[0].message)
+
+
+async def test_a_rate_limit_pauses_ghost_text_and_says_so_once(client: LanguageClient) -> None:
+    session = session_of(client)
+    session.sim.script(
+        Turn(status=429, headers={"Retry-After": "30"}),
+        Turn(reasoning="r", content="<completion>return a + b</completion>"),
+    )
+    uri = open_doc(client, "add.py", BODY)
+    other = BODY.index("print(") + 6
+    for offset in (CURSOR, other, CURSOR):  # typing on: one refused call, then none
+        params = inline_params(uri, pos(BODY, offset, client), AUTO)
+        assert await client.text_document_inline_completion_async(params) is None
+    assert [r.status for r in session.sim.requests] == [429]  # 30 s were not waited for
+    explicit = inline_params(uri, pos(BODY, other, client), INVOKED)
+    assert await client.text_document_inline_completion_async(explicit) is None
+    assert len(session.sim.requests) == 1
+    told = [m.message for m in client.messages if "ghost text" in m.message]
+    assert len(told) == 2, told
+    assert "rate-limiting" in told[0]
+    assert "pauses for 30 s" in told[0]
+    assert re.search(r"resumes in (2\d|30) s", told[1])
+    status = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="kimi.status", arguments=[])
+    )
+    assert 20 < status["ghostTextPausedSeconds"] <= 30
+
+
+async def test_a_short_retry_after_is_honoured_by_ghost_text(client: LanguageClient) -> None:
+    session = session_of(client)
+    session.sim.script(
+        Turn(status=429, headers={"Retry-After": "0"}),
+        Turn(reasoning="r", content="<completion>return a + b</completion>"),
+    )
+    uri = open_doc(client, "add.py", BODY)
+    result = await client.text_document_inline_completion_async(
+        inline_params(uri, pos(BODY, CURSOR, client), AUTO)
+    )
+    assert result is not None
+    assert result.items[0].insert_text == "return a + b"
+    assert [r.status for r in session.sim.requests] == [429, 200]

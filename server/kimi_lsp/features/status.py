@@ -18,6 +18,7 @@ def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
         "commandsRunning": len(ls.active),
         "documentsBeingRewritten": len(ls.writing),
         "ghostTextRequests": len(ls.ghost_requests),
+        "ghostTextPausedSeconds": round(ls.completions.paused_for(), 1),
         "openDocuments": len(ls.workspace.text_documents),
         "tasks": len(tasks),
         "memoryMb": _rss_mb(),

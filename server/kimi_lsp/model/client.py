@@ -88,12 +88,13 @@ class ModelClient:
         await self._http.aclose()
 
     async def stream(
-        self, endpoint: Endpoint, request: ChatRequest
+        self, endpoint: Endpoint, request: ChatRequest, *, retry: RetryPolicy | None = None
     ) -> AsyncGenerator[StreamEvent, None]:
-        """Stream one assistant turn. Raises `ModelError` when it fails for good."""
+        """Stream one assistant turn (retried by `retry`, else the client's policy).
+        Raises `ModelError` when it fails for good."""
         require_key(endpoint)
         body = build_body(endpoint, request)
-        policy, t = self.retry, self.timeouts
+        policy, t = retry or self.retry, self.timeouts
         timeout = httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.connect)
         attempt = 0
         while True:

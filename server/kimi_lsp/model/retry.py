@@ -2,7 +2,8 @@
 
 429 waits for `Retry-After` (capped), 5xx and dropped connections back off exponentially
 with jitter; nothing is retried once content has reached the caller, and client errors
-(400/401/402/403/404, an exhausted quota) are never retried.
+(400/401/402/403/404, an exhausted quota) are never retried. Ghost text has its own, short
+policy (`GHOST_TEXT`): a suggestion that comes seconds late is in the way, not a help.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ class RetryPolicy:
     base_delay: float = 0.5
     max_delay: float = 8.0
     retry_after_cap: float = 30.0
+    wait_beyond_cap: bool = True
+    """A `Retry-After` above the cap: wait the cap (True) or give up at once (False)."""
+
+
+GHOST_TEXT = RetryPolicy(
+    max_retries=1, base_delay=0.2, max_delay=0.4, retry_after_cap=1.0, wait_beyond_cap=False
+)
+"""One quick retry; a rate limit asking for more than a second fails the suggestion."""
 
 
 def backoff(attempt: int, policy: RetryPolicy, rng: random.Random | None = None) -> float:
@@ -44,6 +53,8 @@ def retry_delay(
     if output_started or not error.retryable or attempt > policy.max_retries:
         return None
     if isinstance(error, RateLimited) and error.retry_after is not None:
+        if error.retry_after > policy.retry_after_cap and not policy.wait_beyond_cap:
+            return None
         return min(max(error.retry_after, 0.0), policy.retry_after_cap)
     return backoff(attempt, policy, rng)
 

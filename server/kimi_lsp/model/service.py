@@ -10,6 +10,7 @@ from kimi_lsp.model.client import ModelClient, require_key
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.errors import ModelError
 from kimi_lsp.model.ledger import UsageLedger
+from kimi_lsp.model.retry import RetryPolicy
 from kimi_lsp.model.types import (
     ChatRequest,
     Completed,
@@ -31,15 +32,16 @@ class ModelService:
         self.ledger = ledger
 
     async def stream(
-        self, endpoint: Endpoint, request: ChatRequest
+        self, endpoint: Endpoint, request: ChatRequest, *, retry: RetryPolicy | None = None
     ) -> AsyncGenerator[StreamEvent, None]:
-        """Stream one turn; every request is counted once, failed and cancelled ones too."""
+        """Stream one turn; every request is counted once, failed and cancelled ones too.
+        `retry` overrides the client's retry policy for this request."""
         self.ledger.check_budget()
         require_key(endpoint)  # a request never sent is not counted
         recorded = False
         written = 0
         try:
-            async with aclosing(self.client.stream(endpoint, request)) as events:
+            async with aclosing(self.client.stream(endpoint, request, retry=retry)) as events:
                 async for event in events:
                     if isinstance(event, ContentDelta | ReasoningDelta):
                         written += len(event.text)

@@ -26,7 +26,9 @@ class CutClient:
     def __init__(self, events: list[StreamEvent], error: Exception) -> None:
         self.events, self.error = events, error
 
-    async def stream(self, endpoint: Endpoint, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream(
+        self, endpoint: Endpoint, request: ChatRequest, **_: object
+    ) -> AsyncIterator[StreamEvent]:
         for event in self.events:
             yield event
         raise self.error
