@@ -1,13 +1,10 @@
 """One ghost-text request, cheapest answer first: typing through a shown suggestion, then
 the cache, then (after the debounce) the model with a tight fill-in-the-middle prompt.
-
-A rate limit pauses the model calls for as long as the API asked (`Retry-After`, else
-`RATE_LIMIT_PAUSE`): keystrokes meanwhile would only be refused again."""
+A rate limit pauses the model calls (`pause.py`)."""
 
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
@@ -15,6 +12,7 @@ from dataclasses import dataclass
 
 from kimi_lsp import prompts
 from kimi_lsp.completion.context import CHARS_PER_TOKEN, best_snippets, cursor_context
+from kimi_lsp.completion.pause import RateLimitPause
 from kimi_lsp.completion.postprocess import clean, extract, wants_multiline
 from kimi_lsp.completion.reuse import CompletionCache, TypingThrough
 from kimi_lsp.config.settings import CompletionSettings
@@ -22,7 +20,7 @@ from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.errors import RateLimited
 from kimi_lsp.model.retry import GHOST_TEXT
 from kimi_lsp.model.service import ModelService
-from kimi_lsp.model.types import ChatRequest, Completed
+from kimi_lsp.model.types import ChatRequest, Completed, Retrying
 from kimi_lsp.text import LineIndex
 
 
@@ -49,11 +47,6 @@ class Answer:
 
 Neighbours = Callable[[], list[tuple[str, LineIndex]]]
 
-RATE_LIMIT_PAUSE = 5.0
-"""Seconds without model calls after a rate limit that gave no `Retry-After`."""
-MAX_RATE_LIMIT_PAUSE = 60.0
-"""The longest pause, whatever `Retry-After` says."""
-
 
 class CompletionEngine:
     """Per-session completion state: what was shown, and the cache."""
@@ -62,22 +55,20 @@ class CompletionEngine:
         self.typing = TypingThrough()
         self.cache = CompletionCache(cache_size)
         self.model_calls = 0
-        self._clock = clock
-        self._paused_until = 0.0
+        self.pause = RateLimitPause(clock)
 
     def paused_for(self) -> float:
         """Seconds left in a rate-limit pause (0 when not paused)."""
-        return max(0.0, self._paused_until - self._clock())
+        return self.pause.remaining()
 
-    def _pause(self, error: RateLimited) -> RateLimited:
-        wait = RATE_LIMIT_PAUSE if error.retry_after is None else error.retry_after
-        wait = min(max(wait, 0.0), MAX_RATE_LIMIT_PAUSE)
-        self._paused_until = max(self._paused_until, self._clock() + wait)
-        return RateLimited(
-            f"{error.message} Ghost text pauses for {math.ceil(wait)} s.",
-            status=error.status,
-            retry_after=error.retry_after,
-        )
+    def _paused(self, query: CompletionQuery) -> Answer | None:
+        """While paused: nothing for an automatic request; an explicit one is told why."""
+        refusal = self.pause.refusal()
+        if refusal is None:
+            return None
+        if query.automatic:
+            return Answer([], "paused")
+        raise refusal
 
     async def complete(
         self,
@@ -101,16 +92,13 @@ class CompletionEngine:
         if cached is not None and (query.automatic or len(cached) >= query.alternatives):
             self.typing.remember(query.uri, text, query.offset, cached)
             return Answer(cached[: query.alternatives], "cache")
-        if paused := self.paused_for():
-            if query.automatic:
-                return Answer([], "paused")
-            raise RateLimited(
-                f"The API asked to wait: ghost text resumes in {math.ceil(paused)} s.",
-                retry_after=paused,
-            )
+        if (paused := self._paused(query)) is not None:
+            return paused
         if query.automatic and settings.debounce_ms:
             await asyncio.sleep(settings.debounce_ms / 1000)  # superseded requests end here
         target = await endpoint()
+        if (paused := self._paused(query)) is not None:  # a 429 came in meanwhile
+            return paused
         spare = settings.max_prompt_tokens * CHARS_PER_TOKEN - len(ctx.prefix) - len(ctx.suffix)
         snippets = (
             best_snippets(ctx.prefix[-600:], neighbours(), spare)
@@ -136,10 +124,13 @@ class CompletionEngine:
         try:
             async with aclosing(service.stream(target, request, retry=GHOST_TEXT)) as events:
                 async for event in events:
-                    if isinstance(event, Completed):
+                    if isinstance(event, Retrying) and event.rate_limited:
+                        self.pause.start(event.retry_after)  # others wait; this one retries
+                    elif isinstance(event, Completed):
+                        self.pause.clear()
                         content = event.result.content
         except RateLimited as error:
-            raise self._pause(error) from None
+            raise self.pause.failed(error) from None
         texts: list[str] = []
         for candidate in extract(content):
             cleaned = clean(candidate, ctx, multiline)

@@ -1,6 +1,6 @@
 """What the two completion surfaces share: the query for a position, one request per
 document at a time (a newer one supersedes the older, which answers "nothing"), and
-model failures told once instead of on every keystroke."""
+model failures told once (until the model answers again) instead of on every keystroke."""
 
 from __future__ import annotations
 
@@ -79,7 +79,10 @@ async def answer(ls: KimiLanguageServer, query: CompletionQuery) -> Answer:
     )
     ls.ghost_requests[query.uri] = work
     try:
-        return await work
+        result = await work
+        if result.source in ("model", "none"):
+            ls.ghost_told.clear()  # the model answers again: a new failure is told again
+        return result
     except asyncio.CancelledError:
         current = asyncio.current_task()
         if current is not None and current.cancelling():

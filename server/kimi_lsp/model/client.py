@@ -25,6 +25,7 @@ from kimi_lsp.model.errors import (
     ConnectionFailed,
     ContentFiltered,
     ModelError,
+    RateLimited,
     ReasoningExhausted,
     StreamCutOff,
     redact,
@@ -113,7 +114,10 @@ class ModelClient:
                 if delay is None:
                     raise _final(error, acc) from None
                 log.info("retry %d in %.2fs: %s", attempt, delay, error.message)
-                yield Retrying(attempt, delay, error.message)
+                if isinstance(error, RateLimited):
+                    yield Retrying(attempt, delay, error.message, True, error.retry_after)
+                else:
+                    yield Retrying(attempt, delay, error.message)
                 await self._sleep(delay)
 
     async def _attempt(

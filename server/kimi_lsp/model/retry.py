@@ -8,6 +8,7 @@ policy (`GHOST_TEXT`): a suggestion that comes seconds late is in the way, not a
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -65,9 +66,11 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return None
     value = value.strip()
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(seconds, 0.0) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

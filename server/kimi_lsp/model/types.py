@@ -127,6 +127,10 @@ class Retrying:
     attempt: int
     delay: float
     reason: str
+    rate_limited: bool = False
+    """The failure was a 429."""
+    retry_after: float | None = None
+    """The 429's `Retry-After`, in seconds, when it had one."""
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,23 @@
 """Ghost text under a rate limit: a short retry policy of its own, then a pause of its model
-calls for as long as the API asked, on a clock the test moves (no waiting)."""
+calls for as long as the API asked, on a clock the test moves and with a sleep the test
+controls (no waiting)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
-from kimi_lsp.completion.engine import (
-    MAX_RATE_LIMIT_PAUSE,
-    RATE_LIMIT_PAUSE,
-    CompletionEngine,
-    CompletionQuery,
-)
+from kimi_lsp.completion.engine import CompletionEngine, CompletionQuery
 from kimi_lsp.config.settings import CompletionSettings
 from kimi_lsp.model.client import ModelClient
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.errors import RateLimited, ServerError
 from kimi_lsp.model.ledger import UsageLedger
-from kimi_lsp.model.retry import GHOST_TEXT, RetryPolicy, retry_delay
+from kimi_lsp.model.retry import GHOST_TEXT, RetryPolicy, parse_retry_after, retry_delay
 from kimi_lsp.model.service import ModelService
 from kimi_lsp.text import LineIndex
 
@@ -48,11 +45,12 @@ def too_many(retry_after: str | None) -> httpx.Response:
 class Setup:
     """An engine on a fake clock, with a service whose HTTP answers are queued."""
 
-    def __init__(self, *responses: httpx.Response) -> None:
+    def __init__(self, *responses: httpx.Response, hold_sleeps: bool = False) -> None:
         self.now = 1000.0
         self.responses = list(responses)
         self.sent = 0
         self.sleeps: list[float] = []
+        self.sleeping = asyncio.Event()
 
         def handler(request: httpx.Request) -> httpx.Response:
             self.sent += 1
@@ -60,6 +58,9 @@ class Setup:
 
         async def sleep(delay: float) -> None:
             self.sleeps.append(delay)
+            self.sleeping.set()
+            if hold_sleeps:  # the retry waits until the request is cancelled
+                await asyncio.Event().wait()
 
         client = ModelClient(
             transport=httpx.MockTransport(handler),
@@ -92,7 +93,7 @@ CURSOR = TEXT.index("\n    \n") + 5
 
 async def test_a_long_retry_after_is_not_waited_for_and_pauses_the_model_calls() -> None:
     setup = Setup(too_many("30"), answer("<completion>return a + b</completion>"))
-    with pytest.raises(RateLimited, match="Ghost text pauses for 30 s"):
+    with pytest.raises(RateLimited, match=r"slow down\. Paused for 30 s\.$"):
         await setup.complete(CURSOR)
     assert setup.sent == 1
     assert setup.sleeps == []  # the commands' policy would have waited 30 s
@@ -119,16 +120,54 @@ async def test_a_short_retry_after_is_retried_once() -> None:
     assert setup.engine.paused_for() == 0.0
 
 
-async def test_no_retry_after_pauses_for_the_default_and_a_huge_one_is_capped() -> None:
+async def test_no_retry_after_pauses_for_five_seconds_and_a_huge_one_is_capped() -> None:
     setup = Setup(too_many(None), too_many(None), too_many("86400"), too_many(None))
-    with pytest.raises(RateLimited):
+    with pytest.raises(RateLimited, match="Paused for 5 s"):
         await setup.complete(CURSOR)
     assert setup.sent == 2  # one quick retry, then the pause
-    assert setup.engine.paused_for() == RATE_LIMIT_PAUSE
-    setup.now += RATE_LIMIT_PAUSE
-    with pytest.raises(RateLimited, match="pauses for 60 s"):
+    assert setup.engine.paused_for() == 5.0
+    setup.now += 5.0
+    with pytest.raises(RateLimited, match="Paused for 60 s"):
         await setup.complete(CURSOR)
-    assert setup.engine.paused_for() == MAX_RATE_LIMIT_PAUSE
+    assert setup.engine.paused_for() == 60.0
+
+
+async def test_a_retry_that_succeeds_ends_the_pause() -> None:
+    setup = Setup(too_many(None), answer("<completion>return a + b</completion>"))
+    assert await setup.complete(CURSOR) == ["return a + b"]
+    assert setup.sent == 2
+    assert setup.engine.paused_for() == 0.0
+
+
+async def test_a_request_superseded_while_it_waits_to_retry_leaves_the_pause() -> None:
+    setup = Setup(too_many(None), hold_sleeps=True)
+    first = asyncio.ensure_future(setup.complete(CURSOR))
+    await setup.sleeping.wait()  # got the 429, waiting to retry
+    first.cancel()  # the next keystroke supersedes it
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    assert setup.engine.paused_for() == 5.0
+    assert await setup.complete(CURSOR - 1) == []
+    assert setup.sent == 1
+
+
+async def test_the_cache_still_answers_during_a_pause() -> None:
+    setup = Setup(answer("<completion>return a + b</completion>"), too_many("30"))
+    assert await setup.complete(CURSOR) == ["return a + b"]
+    with pytest.raises(RateLimited):
+        await setup.complete(CURSOR - 1)
+    assert setup.engine.paused_for() == 30.0
+    assert await setup.complete(CURSOR) == ["return a + b"]  # from the cache
+    assert setup.sent == 2
+
+
+async def test_a_zero_retry_after_that_fails_twice_is_told_without_a_pause() -> None:
+    setup = Setup(too_many("0"), too_many("0"))
+    with pytest.raises(RateLimited) as raised:
+        await setup.complete(CURSOR)
+    assert setup.sent == 2
+    assert raised.value.message.endswith("slow down.")  # no "Paused for 0 s"
+    assert setup.engine.paused_for() == 0.0
 
 
 async def test_server_errors_get_one_quick_retry_and_no_pause() -> None:
@@ -151,3 +190,8 @@ def test_the_ghost_text_policy_gives_up_on_a_long_retry_after() -> None:
     )
     commands = RetryPolicy(retry_after_cap=30.0)
     assert retry_delay(RateLimited("x", retry_after=99), 1, commands, output_started=False) == 30
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf"])
+def test_a_retry_after_that_is_not_a_finite_number_is_ignored(value: str) -> None:
+    assert parse_retry_after(value) is None
