@@ -10,14 +10,16 @@ Tests script turns with :meth:`Simulator.script`; otherwise a deterministic defa
 responder answers from the request.
 """
 
-from .chaos import FAULT_KINDS, Chaos
+from .chaos import BASIC_FAULT_KINDS, FAULT_KINDS, HOSTILE_FAULT_KINDS, Chaos
 from .recording import RecordedRequest
 from .script import ToolCallSpec, Turn
 from .server import DEFAULT_API_KEY, MODELS, Simulator, run
 
 __all__ = [
+    "BASIC_FAULT_KINDS",
     "DEFAULT_API_KEY",
     "FAULT_KINDS",
+    "HOSTILE_FAULT_KINDS",
     "MODELS",
     "Chaos",
     "RecordedRequest",

@@ -13,7 +13,14 @@ the :class:`~kimi_lsp.simulator.script.Turn`, so delivery stays the scripted one
   (its read timeout);
 * ``malformed_sse``: one ``data: {not json`` event inserted mid-stream (streaming only);
 * ``bad_tool_json``: the first tool call's arguments are invalid JSON (only when the turn
-  has tool calls).
+  has tool calls);
+* ``endless_content``, ``endless_reasoning``: the answer never ends (see
+  ``Turn.endless``): only a client that counts what it reads and stops gets out;
+* ``oversized_line``: one SSE event of ``Chaos.oversized_bytes`` (streaming only);
+* ``no_usage``: no usage anywhere in the answer.
+
+:meth:`Chaos.uniform` spreads a rate over :data:`BASIC_FAULT_KINDS` unless given other
+kinds: the last four (:data:`HOSTILE_FAULT_KINDS`) are opt-in.
 
 Every request draws the same two random numbers whatever its answer, so the sequence of
 faults depends only on the seed and on which faults apply to each request. A fault that
@@ -44,8 +51,18 @@ FAULT_KINDS: tuple[str, ...] = (
     "stall",
     "malformed_sse",
     "bad_tool_json",
+    "endless_content",
+    "endless_reasoning",
+    "oversized_line",
+    "no_usage",
 )
 """Every fault kind, in the order the RNG draw maps onto them."""
+
+HOSTILE_FAULT_KINDS: tuple[str, ...] = FAULT_KINDS[-4:]
+"""Answers only a client that bounds its output survives: opt-in in :meth:`Chaos.uniform`."""
+BASIC_FAULT_KINDS: tuple[str, ...] = FAULT_KINDS[:-4]
+"""Errors and broken streams: what :meth:`Chaos.uniform` spreads its rate over by default."""
+DEFAULT_OVERSIZED_BYTES = 8 * 1024 * 1024
 
 STATUS_FAULTS: dict[str, int] = {"429": 429, "429_no_retry_after": 429, "500": 500, "503": 503}
 """The fault kinds answered with an error status."""
@@ -71,6 +88,12 @@ class Chaos(BaseModel):
     stall: float = _Rate
     malformed_sse: float = _Rate
     bad_tool_json: float = _Rate
+    endless_content: float = _Rate
+    endless_reasoning: float = _Rate
+    oversized_line: float = _Rate
+    no_usage: float = _Rate
+    oversized_bytes: int = Field(default=DEFAULT_OVERSIZED_BYTES, ge=1)
+    """The size of the event an ``oversized_line`` fault sends."""
 
     @model_validator(mode="after")
     def _at_most_one_fault(self) -> Chaos:
@@ -80,10 +103,16 @@ class Chaos(BaseModel):
         return self
 
     @classmethod
-    def uniform(cls, total_rate: float, seed: int = 0) -> Chaos:
-        """Spread ``total_rate`` evenly over every fault kind."""
-        share = total_rate / len(FAULT_KINDS)
-        return cls(seed=seed, **{RATE_FIELDS[kind]: share for kind in FAULT_KINDS})
+    def uniform(
+        cls, total_rate: float, seed: int = 0, kinds: tuple[str, ...] = BASIC_FAULT_KINDS
+    ) -> Chaos:
+        """Spread ``total_rate`` evenly over ``kinds`` (the basic ones by default;
+        :data:`FAULT_KINDS` for all)."""
+        unknown = set(kinds) - set(FAULT_KINDS)
+        if unknown or not kinds:
+            raise ValueError(f"unknown chaos fault kinds: {sorted(unknown)}")
+        share = total_rate / len(kinds)
+        return cls.model_validate({"seed": seed, **{RATE_FIELDS[kind]: share for kind in kinds}})
 
     def rates(self) -> dict[str, float]:
         """Return the rate of each fault kind, in :data:`FAULT_KINDS` order."""
@@ -105,6 +134,10 @@ RATE_FIELDS: dict[str, str] = {
     "stall": "stall",
     "malformed_sse": "malformed_sse",
     "bad_tool_json": "bad_tool_json",
+    "endless_content": "endless_content",
+    "endless_reasoning": "endless_reasoning",
+    "oversized_line": "oversized_line",
+    "no_usage": "no_usage",
 }
 """The :class:`Chaos` field holding each fault kind's rate."""
 
@@ -116,15 +149,25 @@ class Injection:
     kind: str | None = None
     position: float = 0.0
     """A uniform number in [0, 1) choosing the event a stream fault strikes at."""
+    oversized_bytes: int = DEFAULT_OVERSIZED_BYTES
 
     def before_plan(self, turn: Turn) -> Turn:
-        """Apply the faults that change the answer itself: error statuses, bad tool JSON."""
+        """Apply the faults that change the answer itself: error statuses, bad tool JSON,
+        endless and oversized answers, missing usage."""
+        if self.kind in HOSTILE_FAULT_KINDS:
+            hostile: dict[str, dict[str, Any]] = {
+                "endless_content": {"endless": "content"},
+                "endless_reasoning": {"endless": "reasoning"},
+                "oversized_line": {"oversized_line": self.oversized_bytes},
+                "no_usage": {"omit_usage": True},
+            }
+            return turn.model_copy(update=hostile[self.kind])
         if self.kind in STATUS_FAULTS:
             headers = {k: v for k, v in turn.headers.items() if k.lower() != "retry-after"}
             if self.kind == "429":
                 headers["Retry-After"] = "0"
-            update = {"error_type": None, "error_message": None, "headers": headers}
-            return turn.model_copy(update={"status": STATUS_FAULTS[self.kind], **update})
+            errors = {"error_type": None, "error_message": None, "headers": headers}
+            return turn.model_copy(update={"status": STATUS_FAULTS[self.kind], **errors})
         if self.kind == "bad_tool_json":
             first, *rest = turn.tool_calls
             broken = first.model_copy(update={"arguments": break_json(first.arguments)})
@@ -168,7 +211,14 @@ def _payloads(turn: Turn, plan: Plan, include_usage: bool) -> list[dict[str, Any
     """The SSE payloads a stream of ``plan`` will carry, to locate events in it."""
     factory = ChunkFactory("chaos", 0, "chaos")
     return stream_payloads(
-        plan, factory, turn.chunk_chars, include_usage, turn.usage_in_choice, turn.omit_done
+        plan,
+        factory,
+        turn.chunk_chars,
+        include_usage,
+        turn.usage_in_choice,
+        turn.omit_done,
+        omit_usage=turn.omit_usage,
+        endless=turn.endless,
     )
 
 
@@ -200,7 +250,7 @@ class ChaosEngine:
             return Injection()
         record.fault = kind
         self.faults[kind] = self.faults.get(kind, 0) + 1
-        return Injection(kind, position)
+        return Injection(kind, position, self.chaos.oversized_bytes)
 
 
 def _choose(rates: dict[str, float], roll: float) -> str | None:
@@ -217,11 +267,19 @@ def _applies(kind: str, turn: Turn, stream: bool) -> bool:
     """Whether fault ``kind`` can strike this answer."""
     if turn.status != 200:
         return False
-    if kind == "malformed_sse":
+    if kind in ("malformed_sse", "oversized_line"):
         return stream
     if kind == "bad_tool_json":
         return bool(turn.tool_calls)
     return True
 
 
-__all__ = ["FAULT_KINDS", "MALFORMED_EVENT", "Chaos", "ChaosEngine", "Injection"]
+__all__ = [
+    "BASIC_FAULT_KINDS",
+    "FAULT_KINDS",
+    "HOSTILE_FAULT_KINDS",
+    "MALFORMED_EVENT",
+    "Chaos",
+    "ChaosEngine",
+    "Injection",
+]

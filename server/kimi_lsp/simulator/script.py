@@ -8,7 +8,7 @@ pydantic models so tests driving a standalone simulator can send them as JSON to
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,6 +101,18 @@ class Turn(BaseModel):
     web_search_calls: int = Field(default=0, ge=0)
     usage_in_choice: bool = False
     omit_done: bool = False
+    omit_usage: bool = False
+    """Report no usage at all: no usage chunk (even with ``include_usage``), none in
+    ``choices[0]``, and no ``usage`` key in a non-streamed body."""
+
+    endless: Literal["content", "reasoning"] | None = None
+    """Never finish: after the turn's reasoning (and, for ``"content"``, its content) the
+    model keeps writing that kind of text (the turn's own, repeated, or a filler) until
+    the client stops reading. A non-streamed body never ends either."""
+    oversized_line: int | None = Field(default=None, ge=1)
+    """Send one SSE event of about this many bytes right after the role chunk: a valid
+    chunk whose ``delta.content`` is filler (a non-streamed body gets the filler in front
+    of its content)."""
 
     def resolved_error_type(self) -> str:
         """Return ``error_type`` or the default type for this turn's status."""

@@ -184,8 +184,13 @@ class Simulator:
             if task is not None:
                 self._connections.pop(task, None)
             writer.close()
-            with contextlib.suppress(ConnectionError):
+            try:
                 await writer.wait_closed()
+            except ConnectionError:
+                pass
+            except asyncio.CancelledError:
+                if self._server is not None:
+                    raise  # stopping while closing: end quietly, as above
 
     async def _dispatch(self, conn: Connection, request: HttpRequest) -> bool:
         """Answer one request; return whether the connection can serve another."""

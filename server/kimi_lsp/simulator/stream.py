@@ -7,6 +7,7 @@ a final chunk carrying ``finish_reason``, an optional usage chunk, then ``[DONE]
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 from .tokens import Plan
 
 DONE = "[DONE]"
+FILLER = "The simulator keeps writing. "
+"""What an endless or oversized answer repeats when the turn has no text of that kind."""
 MALFORMED_EVENT = b"data: {not json\n\n"
 """A non-JSON SSE event, inserted by ``Turn.malformed_after`` (chaos mode)."""
 
@@ -70,20 +73,27 @@ def stream_payloads(
     include_usage: bool,
     usage_in_choice: bool = False,
     omit_done: bool = False,
+    *,
+    omit_usage: bool = False,
+    endless: str | None = None,
 ) -> list[dict[str, Any] | str]:
     """Return the data payloads of a streamed answer, in order (``"[DONE]"`` last).
 
     With ``usage_in_choice`` the usage goes into ``choices[0].usage`` of the final chunk
     (as Moonshot has been seen to do) instead of a separate chunk. With ``omit_done`` the
-    stream is cut off: no finish chunk, no usage, no ``[DONE]``.
+    stream is cut off: no finish chunk, no usage, no ``[DONE]``. ``omit_usage`` leaves
+    usage out everywhere. With ``endless`` (``"reasoning"`` or ``"content"``) the list
+    stops after that kind's text: :func:`endless_payloads` continues it.
     """
-    events: list[dict[str, Any] | str] = [
-        factory.chunk({"role": "assistant", "content": ""}),
-    ]
+    events: list[dict[str, Any] | str] = [factory.chunk({"role": "assistant"})]
     events.extend(
         factory.chunk({"reasoning_content": piece}) for piece in pieces(plan.reasoning, chunk_chars)
     )
+    if endless == "reasoning":
+        return events
     events.extend(factory.chunk({"content": piece}) for piece in pieces(plan.content, chunk_chars))
+    if endless is not None:
+        return events
     for index, call in enumerate(plan.tool_calls):
         first = {
             "index": index,
@@ -98,13 +108,26 @@ def stream_payloads(
         )
     if omit_done:
         return events
-    events.append(
-        factory.chunk({}, plan.finish_reason, plan.usage if usage_in_choice else None),
-    )
-    if include_usage and not usage_in_choice:
+    in_choice = usage_in_choice and not omit_usage
+    events.append(factory.chunk({}, plan.finish_reason, plan.usage if in_choice else None))
+    if include_usage and not usage_in_choice and not omit_usage:
         events.append(factory.usage_chunk(plan.usage))
     events.append(DONE)
     return events
+
+
+def endless_payloads(
+    factory: ChunkFactory, kind: str, text: str, chunk_chars: int
+) -> Iterator[dict[str, Any]]:
+    """Deltas of ``kind`` (``"reasoning"`` or ``"content"``) forever, repeating ``text``."""
+    key = "reasoning_content" if kind == "reasoning" else "content"
+    for piece in itertools.cycle(list(pieces(text or FILLER, chunk_chars))):
+        yield factory.chunk({key: piece})
+
+
+def filler(size: int) -> str:
+    """About ``size`` characters of filler text, for an oversized event."""
+    return (FILLER * (size // len(FILLER) + 1))[:size]
 
 
 def content_delta(payload: dict[str, Any] | str) -> str:
@@ -125,11 +148,14 @@ def encode_event(payload: dict[str, Any] | str) -> bytes:
     return f"data: {data}\n\n".encode()
 
 
-def completion_object(plan: Plan, factory: ChunkFactory) -> dict[str, Any]:
-    """Return the non-streaming ``chat.completion`` object for ``plan``."""
+def completion_object(
+    plan: Plan, factory: ChunkFactory, *, omit_usage: bool = False, oversized: int = 0
+) -> dict[str, Any]:
+    """Return the non-streaming ``chat.completion`` object for ``plan`` (without usage if
+    ``omit_usage``; ``oversized`` characters of filler in front of the content)."""
     message: dict[str, Any] = {
         "role": "assistant",
-        "content": plan.content,
+        "content": filler(oversized) + plan.content,
         "reasoning_content": plan.reasoning,
     }
     if plan.tool_calls:
@@ -141,7 +167,7 @@ def completion_object(plan: Plan, factory: ChunkFactory) -> dict[str, Any]:
             }
             for call in plan.tool_calls
         ]
-    return {
+    body = {
         "id": factory.completion_id,
         "object": "chat.completion",
         "created": factory.created,
@@ -149,3 +175,19 @@ def completion_object(plan: Plan, factory: ChunkFactory) -> dict[str, Any]:
         "choices": [{"index": 0, "message": message, "finish_reason": plan.finish_reason}],
         "usage": plan.usage,
     }
+    if omit_usage:
+        del body["usage"]
+    return body
+
+
+def endless_body_prefix(factory: ChunkFactory, kind: str) -> bytes:
+    """The start of a non-streamed body whose ``kind`` text never ends."""
+    head = {
+        "id": factory.completion_id,
+        "object": "chat.completion",
+        "created": factory.created,
+        "model": factory.model,
+    }
+    key = "reasoning_content" if kind == "reasoning" else "content"
+    opening = json.dumps(head, separators=(",", ":"))[:-1]
+    return f'{opening},"choices":[{{"index":0,"message":{{"role":"assistant","{key}":"'.encode()

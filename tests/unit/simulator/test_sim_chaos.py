@@ -11,7 +11,15 @@ import httpx
 import pydantic
 import pytest
 
-from kimi_lsp.simulator import FAULT_KINDS, Chaos, Simulator, ToolCallSpec, Turn
+from kimi_lsp.simulator import (
+    BASIC_FAULT_KINDS,
+    FAULT_KINDS,
+    HOSTILE_FAULT_KINDS,
+    Chaos,
+    Simulator,
+    ToolCallSpec,
+    Turn,
+)
 from kimi_lsp.simulator.chaos import RATE_FIELDS
 
 from .helpers import KEY, WORKSPACE_TOOLS, chat_body
@@ -28,7 +36,12 @@ def tool_turn() -> Turn:
     )
 
 
-TOOL_BODY = chat_body("Explain restock_cost", tools=WORKSPACE_TOOLS)
+TOOL_BODY = chat_body(
+    "Explain restock_cost", tools=WORKSPACE_TOOLS, stream_options={"include_usage": True}
+)
+ENOUGH = 100_000
+"""Bytes after which a client reading an answer stops: endless, or one oversized line."""
+OVERSIZED = 300_000
 
 
 @asynccontextmanager
@@ -75,7 +88,17 @@ def _classify_stream(lines: list[str]) -> str | None:
         except ValueError:
             return "bad_tool_json"
     assert data[-1] == "[DONE]"
+    if not any(json.loads(item).get("usage") for item in data[:-1]):
+        return "no_usage"
     return None
+
+
+def _classify_long(lines: list[str]) -> str:
+    """Name the fault of a stream the client stopped reading: endless or one big line."""
+    if max(len(line) for line in lines) > ENOUGH:
+        return "oversized_line"
+    delta = json.loads(lines[-1].removeprefix("data: "))["choices"][0]["delta"]
+    return "endless_reasoning" if "reasoning_content" in delta else "endless_content"
 
 
 async def observe(client: httpx.AsyncClient, body: dict[str, Any]) -> str | None:
@@ -99,8 +122,13 @@ async def observe(client: httpx.AsyncClient, body: dict[str, Any]) -> str | None
                     == {500: "server_error", 503: "service_unavailable"}[r.status_code]
                 )
                 return str(r.status_code)
+            read = 0
             async for line in r.aiter_lines():
-                lines.append(line)
+                if line:
+                    lines.append(line)
+                read += len(line)
+                if read > ENOUGH:
+                    return _classify_long(lines)
     except httpx.RemoteProtocolError:
         seen_output = any(_outputs(line) for line in lines)
         return "drop_during_content" if seen_output else "drop_before_content"
@@ -114,6 +142,9 @@ async def run_requests(chaos: Chaos, n: int) -> tuple[list[str | None], Simulato
     async with chaos_sim(chaos) as (sim, client):
         sim.script(*(tool_turn() for _ in range(n)))
         observed = [await observe(client, TOOL_BODY) for _ in range(n)]
+        for index, fault in enumerate(observed):
+            if fault is not None and fault.startswith("endless"):
+                await sim.wait_for_disconnect(index)
     assert observed == [record.fault for record in sim.requests]
     counts: dict[str, int] = {}
     for fault in observed:
@@ -134,12 +165,15 @@ async def test_same_seed_gives_same_faults() -> None:
 
 @pytest.mark.parametrize("kind", FAULT_KINDS)
 async def test_each_fault_kind_is_observable(kind: str) -> None:
-    observed, sim = await run_requests(Chaos(seed=3, **{RATE_FIELDS[kind]: 1.0}), 2)
+    chaos = Chaos(seed=3, oversized_bytes=OVERSIZED, **{RATE_FIELDS[kind]: 1.0})
+    observed, sim = await run_requests(chaos, 2)
     assert observed == [kind, kind]
     assert sim.faults == {kind: 2}
     record = sim.requests[0]
     assert record.fault == kind
-    assert not record.completed if kind.startswith(("drop", "stall")) else record.completed
+    if kind != "oversized_line":  # the client left after it: the rest may be in buffers
+        cut = kind.startswith(("drop", "stall", "endless"))
+        assert not record.completed if cut else record.completed
     expected_status = int(kind[:3]) if kind[0].isdigit() else 200
     assert record.status == expected_status
 
@@ -158,7 +192,7 @@ async def test_drop_before_content_sends_only_the_role_chunk() -> None:
             await consume()
     chunks = [json.loads(line.removeprefix("data: ")) for line in received if line]
     deltas = [chunk["choices"][0]["delta"] for chunk in chunks]
-    assert deltas[0] == {"role": "assistant", "content": ""}
+    assert deltas[0] == {"role": "assistant"}
     assert all("reasoning_content" in delta for delta in deltas[1:])
     assert len(deltas) == 1 + len("thinking it through") // 4 + 1
 
@@ -215,6 +249,38 @@ async def test_zero_rates_inject_nothing() -> None:
     assert sim.faults == {}
 
 
+def test_uniform_spreads_over_the_basic_kinds_unless_told() -> None:
+    basic = Chaos.uniform(0.9, seed=1).rates()
+    assert {kind for kind, rate in basic.items() if rate} == set(BASIC_FAULT_KINDS)
+    every = Chaos.uniform(0.9, seed=1, kinds=FAULT_KINDS).rates()
+    assert all(rate == pytest.approx(0.9 / len(FAULT_KINDS)) for rate in every.values())
+    hostile = Chaos.uniform(0.4, kinds=HOSTILE_FAULT_KINDS).rates()
+    assert {kind for kind, rate in hostile.items() if rate} == set(HOSTILE_FAULT_KINDS)
+    with pytest.raises(ValueError, match="unknown"):
+        Chaos.uniform(0.1, kinds=("meteor",))
+
+
+async def test_hostile_faults_in_a_non_streamed_answer() -> None:
+    async with chaos_sim(Chaos(no_usage=1.0)) as (sim, client):
+        response = await client.post("/chat/completions", json=chat_body())
+        assert response.status_code == 200
+        assert "usage" not in response.json()
+    async with chaos_sim(Chaos(endless_content=1.0)) as (sim, client):
+        body = bytearray()
+        async with client.stream("POST", "/chat/completions", json=chat_body()) as r:
+            async for piece in r.aiter_bytes():
+                body.extend(piece)
+                if len(body) > ENOUGH:
+                    break
+        assert body.startswith(b'{"id":"chatcmpl-sim')
+        assert b'"message":{"role":"assistant","content":"' in body
+        await sim.wait_for_disconnect(0)
+    async with chaos_sim(Chaos(oversized_line=1.0)) as (sim, client):  # streaming only
+        response = await client.post("/chat/completions", json=chat_body())
+        assert response.status_code == 200
+        assert sim.faults == {}
+
+
 async def test_uniform_rate_over_200_requests() -> None:
     chaos = Chaos.uniform(0.2, seed=42)
     assert sum(chaos.rates().values()) == pytest.approx(0.2)
@@ -249,6 +315,7 @@ def test_example_configuration_and_validation() -> None:
         bad_tool_json=0.02,
     )
     assert sum(chaos.rates().values()) == pytest.approx(0.27)
+    assert not chaos.no_usage
     assert list(chaos.rates()) == list(FAULT_KINDS)
     assert not Chaos().enabled
     with pytest.raises(pydantic.ValidationError):

@@ -25,7 +25,7 @@ async def test_stream_order_and_texts(sim: Simulator, client: httpx.AsyncClient)
     assert first["object"] == "chat.completion.chunk"
     assert first["model"] == MODEL
     assert first["id"].startswith("chatcmpl-")
-    assert first["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    assert first["choices"][0]["delta"] == {"role": "assistant"}
     assert len({c["id"] for c in payloads[:-1]}) == 1
     finish = payloads[-3]
     assert finish["choices"][0] == {"index": 0, "delta": {}, "finish_reason": "stop"}
