@@ -1,8 +1,17 @@
 """An editor in the test's event loop that applies edits the way real clients do.
 
-`vscode`: a stale edit (version mismatch) is rejected with `applied: false`; `didChange`
-reaches the server before the `applyEdit` answer. `neovim`: a stale edit is skipped but
-answered `applied: true`; `didChange` reaches the server after the answer.
+- `vscode`: a stale edit (version mismatch) is rejected with `applied: false`; `didChange`
+  reaches the server before the `applyEdit` answer.
+- `neovim`: a stale edit is skipped but answered `applied: true`; `didChange` reaches the
+  server after the answer.
+- `eglot`: a stale edit is answered with an error (the port reports it as not applied).
+- `late` (YouCompleteMe): answers `applied: true` at once and applies the edit a few loop
+  turns later, skipping it if the buffer changed meanwhile.
+- `silent`: never answers (the port gives up: not applied) and applies nothing.
+- `mute`: applies edits but never sends `didChange`.
+
+`checks` run after every change of the editor's text, whoever made it: that is where the
+tests assert the lossless contract "after every edit".
 """
 
 from __future__ import annotations
@@ -11,10 +20,11 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kimi_lsp.edits.region import Change, apply_change
-from kimi_lsp.edits.writer import RegionWriter
+from kimi_lsp.edits.block import Change, apply_change
+from kimi_lsp.edits.blockwriter import BlockWriter
 
 Hook = Callable[["FakeEditor"], None]
+MODES = ["vscode", "neovim", "eglot", "late", "silent", "mute"]
 
 
 @dataclass
@@ -24,12 +34,14 @@ class FakeEditor:
     version: int = 1
     server_text: str = ""
     server_version: int = 1
-    writers: list[RegionWriter] = field(default_factory=list)
+    writers: list[BlockWriter] = field(default_factory=list)
     before_edit: Hook | None = None
     """Runs when an edit reaches the editor, before it is applied (the user types here)."""
+    checks: list[Hook] = field(default_factory=list)
     applied: list[Change] = field(default_factory=list)
     rejected: int = 0
     requests: int = 0
+    late_turns: int = 3
 
     def __post_init__(self) -> None:
         self.server_text = self.text
@@ -43,34 +55,56 @@ class FakeEditor:
         self.requests += 1
         if self.before_edit is not None:
             self.before_edit(self)  # the user typed before the edit arrived
+        change = (start, end, text)
+        if self.mode == "silent":
+            await asyncio.sleep(0)
+            return False
+        if self.mode == "late":
+            asyncio.get_running_loop().call_soon(self._late, version, change, self.late_turns)
+            await asyncio.sleep(0)
+            return True
         if version != self.version:
-            applied = self.mode == "neovim"  # Neovim skips it, yet answers applied = true
             self.rejected += 1
-        else:
-            applied = True
-            change = (start, end, text)
-            self.applied.append(change)
-            self._change(change, deliver_now=self.mode == "vscode")
+            await asyncio.sleep(0)
+            return self.mode == "neovim"  # Neovim skips it, yet answers applied = true
+        self.applied.append(change)
+        self._change(change, deliver=self.mode in ("vscode", "eglot"))
         await asyncio.sleep(0)  # the answer travels back
-        return applied
+        return True
+
+    def _late(self, version: int | None, change: Change, turns: int) -> None:
+        if turns:
+            asyncio.get_running_loop().call_soon(self._late, version, change, turns - 1)
+        elif version == self.version:
+            self.applied.append(change)
+            self._change(change, deliver=True)
+        else:
+            self.rejected += 1
 
     # --- the user's side ---
     def type(self, change: Change) -> None:
         """The user changes the buffer; the server hears of it on the next loop turn."""
-        self._change(change, deliver_now=False)
+        self._change(change, deliver=False, user=True)
 
-    def _change(self, change: Change, deliver_now: bool) -> None:
+    def _change(self, change: Change, deliver: bool, user: bool = False) -> None:
         before = self.text
         self.text = apply_change(before, change)
         self.version += 1
+        for check in self.checks:
+            check(self)
+        if self.mode == "mute" and not user:
+            return
         version, after = self.version, self.text
-        if deliver_now:
+        if deliver:
             self._deliver(before, change, after, version)
         else:  # Neovim: after the answer to the edit, as its changetracking debounces
             loop = asyncio.get_running_loop()
             loop.call_soon(loop.call_soon, self._deliver, before, change, after, version)
 
     def _deliver(self, before: str, change: Change, after: str, version: int) -> None:
+        if self.mode == "mute" and before != self.server_text:
+            # the server missed edits; it hears the user's change as a full replacement
+            change, before = (0, len(self.server_text), after), self.server_text
         assert before == self.server_text, "changes must reach the server in order"
         self.server_text, self.server_version = after, version
         for writer in self.writers:
@@ -78,5 +112,5 @@ class FakeEditor:
 
     async def settle(self) -> None:
         """Let every scheduled didChange reach the server."""
-        for _ in range(5):
+        for _ in range(10):
             await asyncio.sleep(0)

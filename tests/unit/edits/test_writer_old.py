@@ -10,7 +10,7 @@ from kimi_lsp.edits.region import Region, replacement
 from kimi_lsp.edits.session import EditSession
 from kimi_lsp.edits.writer import EditorNotResponding, RegionTouched, RegionWriter
 
-from .fakes import FakeEditor
+from .fakes_old import FakeEditor
 
 MODES = ["vscode", "neovim"]
 DOC = "header = 1\n\ndef f(x):\n    return x\n\nfooter = 2\n"
