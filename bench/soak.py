@@ -38,7 +38,8 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.client import LanguageClient
 
 sys.path.insert(0, str(Path(__file__).parent))
-from kimi_lsp.simulator import Chaos, Simulator
+from kimi_lsp.simulator import Chaos, ChatRequest, Simulator, ToolCallSpec, Turn
+from kimi_lsp.simulator.responder import fenced
 from lsp_client import rss_mb
 from soak_editor import Document, functions, generate, utf16_position
 
@@ -55,6 +56,25 @@ DIAGNOSTICS = (
     ("line too long (101 > 99 characters)", "pycodestyle", "E501"),
     ("Missing return type annotation", "mypy", "no-untyped-def"),
 )
+
+
+def model(request: ChatRequest) -> Turn | None:
+    """The soak's model (the simulator only chooses answers): a rewrite puts a comment line
+    above the selection, an explain first reads a module with a tool, ghost text suggests
+    `pass`."""
+    reasoning = f"A {request.kind} request in round {request.round}."
+    if request.kind == "rewrite" and request.selection:
+        first = next((line for line in request.selection.split("\n") if line.strip()), "")
+        note = first[: len(first) - len(first.lstrip())] + "# reviewed\n"
+        return Turn(reasoning=reasoning, content=fenced("python", note + request.selection))
+    if request.kind == "explain" and request.round == 0 and "read_file" in request.tools:
+        call = ToolCallSpec(name="read_file", arguments='{"path": "module_0.py"}')
+        return Turn(reasoning=reasoning, tool_calls=[call])
+    if request.kind == "explain":
+        return Turn(reasoning=reasoning, content="It computes a value from its arguments.")
+    if request.kind == "ghost_text":
+        return Turn(reasoning=reasoning, content="<completion>pass</completion>")
+    return None
 
 
 class Soak:
@@ -392,7 +412,7 @@ def _error_kind(error: Any) -> str:
 async def run(ops: int, rate: float, seed: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="kimi-soak-"))
     began = time.monotonic()
-    async with Simulator(api_key=KEY, chaos=Chaos.uniform(rate, seed)) as sim:
+    async with Simulator(api_key=KEY, chaos=Chaos.uniform(rate, seed), responder=model) as sim:
         soak = Soak(sim, folder, seed)
         await soak.start()
         pid = soak.process.pid

@@ -1,8 +1,10 @@
 """`kimi-lsp demo`: the whole product in one command.
 
-Starts the built-in simulator (or uses the real API when a key is configured), starts the
-real server over stdio, opens a sample file through a real LSP session, explains a
-selection while the answer streams in, and prints the usage and cost.
+Starts the built-in simulator, answering from the demo's cassette (or uses the real API
+when a key is configured), starts the real server over stdio, opens a sample file through a
+real LSP session, explains a selection while the answer streams in (the model reads another
+file with a tool first), refactors it with streamed edits, undoes that, and prints the usage
+and cost. The cassette holds the answers; this script holds the steps.
 """
 
 from __future__ import annotations
@@ -20,8 +22,15 @@ from pygls.lsp.client import LanguageClient
 from kimi_lsp.config.resolve import choose_preset
 from kimi_lsp.config.sources import load
 from kimi_lsp.demo_editor import DemoBuffer
-from kimi_lsp.demo_sample import EXPLAIN_LINES, OTHER_FILES, REFACTOR_LINES, SAMPLE, SAMPLE_PATH
-from kimi_lsp.simulator import Simulator
+from kimi_lsp.demo_sample import (
+    CASSETTE,
+    EXPLAIN_LINES,
+    OTHER_FILES,
+    REFACTOR_LINES,
+    SAMPLE,
+    SAMPLE_PATH,
+)
+from kimi_lsp.simulator import Simulator, load_cassette
 
 _KEY_VARS = ("KIMI_LSP_API_KEY", "EMPIRIOLABS_API_KEY", "AIGATEWAY_API_KEY")
 
@@ -48,7 +57,7 @@ async def _demo(force_simulator: bool) -> int:
         preset = choose_preset(settings, env)
         _say(f"Using the real API: provider {preset.name}, model {settings.model or preset.model}")
     else:
-        simulator = Simulator(pace=0.015)
+        simulator = Simulator(pace=0.015, cassette=load_cassette(CASSETTE))
         await simulator.start()
         env.update(KIMI_LSP_PROVIDER="simulator", KIMI_LSP_BASE_URL=simulator.base_url)
         env.pop("KIMI_LSP_API_KEY", None)

@@ -1,4 +1,11 @@
-"""The sample workspace `kimi-lsp demo` opens (kept as data, never imported by the server)."""
+"""The sample workspace `kimi-lsp demo` opens (kept as data, never imported by the server),
+and the cassette the simulator answers it from."""
+
+from pathlib import Path
+
+CASSETTE = Path(__file__).with_name("demo_cassette.json")
+"""The simulator's answers for the demo (see `kimi_lsp.simulator.cassette`): explain reads
+pricing.py with the read_file tool, then explains; refactor adds a docstring."""
 
 SAMPLE_PATH = "inventory.py"
 

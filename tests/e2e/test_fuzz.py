@@ -469,15 +469,14 @@ async def still_works(server: RawServer, tmp_path: Path) -> None:
          "context": {"triggerKind": 1}},
         WAIT,
     )  # fmt: skip
-    assert completion.get("result"), completion
-    assert completion["result"]["items"], completion
+    assert completion.get("result"), completion  # the simulator's default ghost text is empty
     explain = await server.request(
         "workspace/executeCommand",
         {"command": "kimi.explain", "arguments": [{"uri": uri, "range": {
             "start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}}]},
         WAIT,
     )  # fmt: skip
-    assert explain.get("result", {}).get("markdown"), explain
+    assert "after.py" in explain.get("result", {}).get("markdown", ""), explain
     usage = await server.request(
         "workspace/executeCommand", {"command": "kimi.usage", "arguments": []}, WAIT
     )

@@ -41,27 +41,14 @@ from .script import Turn
 from .stream import MALFORMED_EVENT, ChunkFactory, content_delta, stream_payloads
 from .tokens import Plan
 
-FAULT_KINDS: tuple[str, ...] = (
-    "429",
-    "429_no_retry_after",
-    "500",
-    "503",
-    "drop_before_content",
-    "drop_during_content",
-    "stall",
-    "malformed_sse",
-    "bad_tool_json",
-    "endless_content",
-    "endless_reasoning",
-    "oversized_line",
-    "no_usage",
-)
-"""Every fault kind, in the order the RNG draw maps onto them."""
-
-HOSTILE_FAULT_KINDS: tuple[str, ...] = FAULT_KINDS[-4:]
-"""Answers only a client that bounds its output survives: opt-in in :meth:`Chaos.uniform`."""
-BASIC_FAULT_KINDS: tuple[str, ...] = FAULT_KINDS[:-4]
+_ERRORS = ("429", "429_no_retry_after", "500", "503")
+_BROKEN = ("drop_before_content", "drop_during_content", "stall", "malformed_sse", "bad_tool_json")
+BASIC_FAULT_KINDS: tuple[str, ...] = _ERRORS + _BROKEN
 """Errors and broken streams: what :meth:`Chaos.uniform` spreads its rate over by default."""
+HOSTILE_FAULT_KINDS = ("endless_content", "endless_reasoning", "oversized_line", "no_usage")
+"""Answers only a client that bounds its output survives: opt-in in :meth:`Chaos.uniform`."""
+FAULT_KINDS: tuple[str, ...] = BASIC_FAULT_KINDS + HOSTILE_FAULT_KINDS
+"""Every fault kind, in the order the RNG draw maps onto them."""
 DEFAULT_OVERSIZED_BYTES = 8 * 1024 * 1024
 
 STATUS_FAULTS: dict[str, int] = {"429": 429, "429_no_retry_after": 429, "500": 500, "503": 503}
@@ -124,21 +111,7 @@ class Chaos(BaseModel):
         return any(self.rates().values())
 
 
-RATE_FIELDS: dict[str, str] = {
-    "429": "rate_429",
-    "429_no_retry_after": "rate_429_no_retry_after",
-    "500": "rate_500",
-    "503": "rate_503",
-    "drop_before_content": "drop_before_content",
-    "drop_during_content": "drop_during_content",
-    "stall": "stall",
-    "malformed_sse": "malformed_sse",
-    "bad_tool_json": "bad_tool_json",
-    "endless_content": "endless_content",
-    "endless_reasoning": "endless_reasoning",
-    "oversized_line": "oversized_line",
-    "no_usage": "no_usage",
-}
+RATE_FIELDS: dict[str, str] = {k: f"rate_{k}" if k[0].isdigit() else k for k in FAULT_KINDS}
 """The :class:`Chaos` field holding each fault kind's rate."""
 
 

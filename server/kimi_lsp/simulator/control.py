@@ -1,7 +1,8 @@
 """Unauthenticated control endpoints for a standalone simulator process.
 
-``POST /_simulator/script`` appends a JSON list of turns, ``GET /_simulator/requests``
-lists the recorded requests, ``POST /_simulator/reset`` clears both.
+``POST /_simulator/script`` appends a JSON list of turns, or loads a cassette object
+(see :mod:`.cassette`); ``GET /_simulator/requests`` lists the recorded requests;
+``POST /_simulator/reset`` clears all of them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter, ValidationError
 
+from .cassette import Cassette
 from .errors import ApiError, error_body, invalid
 from .http import Connection, HttpRequest, send_json
 from .script import Turn
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from .server import Simulator
 
 CONTROL_PREFIX = "/_simulator/"
-_TURNS = TypeAdapter(list[Turn])
+_SCRIPT = TypeAdapter(list[Turn] | Cassette)
 
 
 def is_control(request: HttpRequest) -> bool:
@@ -33,7 +35,7 @@ async def handle_control(sim: Simulator, conn: Connection, request: HttpRequest)
     keep = request.keep_alive
     if route == ("POST", "/_simulator/script"):
         try:
-            turns = _TURNS.validate_python(parse_body(request.body))
+            script = _SCRIPT.validate_python(parse_body(request.body))
         except ApiError as exc:
             await send_json(conn, exc.status, exc.body(), keep_alive=keep)
             return
@@ -41,7 +43,7 @@ async def handle_control(sim: Simulator, conn: Connection, request: HttpRequest)
             error = invalid(f"Invalid turns: {exc}")
             await send_json(conn, 400, error.body(), keep_alive=keep)
             return
-        sim.script(*turns)
+        sim.load(script) if isinstance(script, Cassette) else sim.script(*script)
         await send_json(conn, 200, {"queued": sim.queued}, keep_alive=keep)
     elif route == ("GET", "/_simulator/requests"):
         payload = [r.model_dump(mode="json") for r in sim.requests]

@@ -150,7 +150,8 @@ async def send_completion(
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode("utf-8")
-    if not await pause(turn.ttft, conn):
+    chunks = sum(len(text) // turn.chunk_chars + 1 for text in (plan.reasoning, plan.content))
+    if not await pause(turn.ttft + chunks * turn.chunk_delay, conn):  # when a stream would end
         return False
     if turn.endless is not None:
         return await _endless_body(conn, factory, turn, keep_alive)

@@ -4,7 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from .script import default_error_type
+ERRORS: dict[int, tuple[str, str]] = {
+    400: ("invalid_request_error", "Invalid request"),
+    401: ("authentication_error", "Invalid or missing API key"),
+    402: ("insufficient_credits", "Insufficient credits: wallet empty"),
+    403: ("permission_error", "Permission denied"),
+    404: ("not_found", "Unknown model or endpoint"),
+    429: ("rate_limit_error", "Rate limit reached: over per-minute limit"),
+    500: ("server_error", "Upstream provider failed"),
+    503: ("service_unavailable", "Upstream saturated, please retry later"),
+}
+"""The documented ``error.type`` and a default message for each status."""
+
+
+def default_error_type(status: int) -> str:
+    """The documented ``error.type`` for ``status`` (a generic one if unknown)."""
+    if status in ERRORS:
+        return ERRORS[status][0]
+    return "invalid_request_error" if 400 <= status < 500 else "server_error"
+
+
+def default_error_message(status: int) -> str:
+    """A default human-readable error message for ``status``."""
+    return ERRORS[status][1] if status in ERRORS else f"HTTP error {status}"
 
 
 class ApiError(Exception):

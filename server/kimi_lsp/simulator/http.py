@@ -10,28 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 MAX_LINE = 64 * 1024
 MAX_HEADERS = 100
 MAX_BODY = 32 * 1024 * 1024
-
-REASONS: dict[int, str] = {
-    100: "Continue",
-    200: "OK",
-    400: "Bad Request",
-    401: "Unauthorized",
-    402: "Payment Required",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    413: "Payload Too Large",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
 
 
 class HttpError(Exception):
@@ -203,7 +187,8 @@ async def _read_body(conn: Connection, headers: dict[str, str]) -> bytes:
 
 def encode_head(status: int, headers: dict[str, str]) -> bytes:
     """Encode a status line and headers, ending with the blank line."""
-    lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}"]
+    known = status in HTTPStatus._value2member_map_
+    lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase if known else 'Unknown'}"]
     lines.extend(f"{name}: {value}" for name, value in headers.items())
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 

@@ -1,100 +1,138 @@
-"""The default responder: deterministic, plausible answers when no turn is scripted.
+"""Choosing the answer: responders, the simulator's honest default, and fitting a turn to
+what the request allows.
 
-Answers come from a small registry of handlers, each a detector and an answer function
-over a :class:`~kimi_lsp.simulator.prompt.Prompt`. The first handler whose detector
-accepts the prompt answers; a generic fallback answers anything else. New tasks are added
-with :func:`register`. The completion handler (fill-in-the-middle ghost text, see
-:mod:`.completion`) comes first. The rewrite handler (refactorings and
-fixes, before explain since an instruction may say "explain") answers in one turn with one
-code block; the explain handler reads an imported workspace module with the ``read_file``
-tool first when the request offers it.
+A *responder* is any callable that takes a :class:`~.request.ChatRequest` and returns a
+:class:`~.script.Turn`, or None to pass. When no responder answers, :func:`default_turn`
+answers with a short note that says it comes from a simulator: explain gets a fixed note
+naming the selection, a rewrite gets the selection unchanged in one fenced block, ghost
+text gets an empty completion, anything else a fixed sentence.
+
+:func:`fit_turn` then makes any turn (scripted or not) one the real API could send:
+
+* no tool is offered or ``tool_choice`` is ``"none"``: tool calls are dropped and the
+  answer is the turn's content (the default's content if it has none);
+* ``tool_choice`` ``"required"`` or a named function: the answer is a call (the turn's
+  calls to that function, or one call with arguments made from its ``parameters``);
+* ``response_format`` ``json_object`` / ``json_schema``: a turn with no content gets
+  ``{"note": ...}`` or a small value that fits the schema. Content that is not valid JSON
+  (an object for ``json_object``) or does not fit the schema is refused: the request is
+  answered 500 ``server_error``, as a provider reports output it could not produce in
+  the required format. A turn cut by ``max_tokens`` is sent as it is, truncated.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from .completion import completion_answer, is_completion
-from .explain import is_explain
-from .prompt import Prompt, read_prompt
-from .rewrite import is_rewrite, rewrite_answer
-from .script import Turn
-from .tooluse import explain_with_tools
+from .errors import ApiError
+from .request import ChatRequest
+from .schema import example, problem
+from .script import ToolCallSpec, Turn
+
+Responder = Callable[[ChatRequest], Turn | None]
+NOTE = "This answer comes from the Kimi simulator: no answer was scripted for this request."
 
 
-@dataclass(frozen=True)
-class Handler:
-    """One task the default responder knows: ``detect`` decides, ``answer`` answers."""
-
-    name: str
-    detect: Callable[[Prompt], bool]
-    answer: Callable[[Prompt], Turn]
+def fenced(language: str, code: str) -> str:
+    """One Markdown code block holding exactly ``code`` (its fence longer than any inside)."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{code}\n{fence}"
 
 
-HANDLERS: list[Handler] = [
-    Handler("completion", is_completion, completion_answer),
-    Handler("rewrite", is_rewrite, rewrite_answer),
-    Handler("explain", is_explain, explain_with_tools),
-]
-"""The registered handlers, tried in order."""
+def _json_answer(body: dict[str, Any]) -> str | None:
+    """The default content under a JSON ``response_format`` (None without one)."""
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_object":
+        return json.dumps({"note": NOTE})
+    if fmt.get("type") == "json_schema":
+        schema = fmt["json_schema"].get("schema") or {"type": "object"}
+        return json.dumps(example(schema, schema))
+    return None
 
 
-def register(handler: Handler, first: bool = False) -> None:
-    """Add ``handler`` to the registry (tried before the others if ``first``)."""
-    if first:
-        HANDLERS.insert(0, handler)
-    else:
-        HANDLERS.append(handler)
+def default_turn(request: ChatRequest) -> Turn:
+    """The simulator's own answer when nothing was scripted for ``request``."""
+    reasoning = "Nothing is scripted for this request, so the simulator gives its default."
+    json_answer = _json_answer(request.body)
+    if json_answer is not None:
+        return Turn(reasoning=reasoning, content=json_answer)
+    if request.kind == "ghost_text":
+        return Turn(reasoning=reasoning, content="<completion></completion>")
+    if request.kind == "rewrite":
+        selection = request.selection or ""
+        return Turn(reasoning=reasoning, content=fenced(request.language, selection))
+    if request.kind == "explain":
+        lines = (request.selection or "").splitlines()
+        first = next((line.strip() for line in lines if line.strip()), "")
+        where = f" of {request.path}" if request.path else ""
+        start = f", starting with `{first[:60]}`" if first else ""
+        plural = "" if len(lines) == 1 else "s"
+        content = f"{NOTE}\n\nThe selection is {len(lines)} line{plural}{where}{start}.\n"
+        return Turn(reasoning=reasoning, content=content)
+    return Turn(reasoning=reasoning, content=NOTE)
 
 
-def generic_answer(prompt: Prompt) -> Turn:
-    """Answer any other request with a short, deterministic acknowledgement."""
-    words = prompt.text.split()
-    first_line = next((line.strip() for line in prompt.text.splitlines() if line.strip()), "")
-    if len(first_line) > 80:
-        first_line = first_line[:77] + "..."
-    reasoning = (
-        f"The user sent a message of {len(words)} words. "
-        "No specific task is recognisable, so I will acknowledge it briefly."
-    )
-    if not first_line:
-        content = "Hello! How can I help you with your code today?"
-    else:
-        content = (
-            f"You asked: “{first_line}”.\n\n"
-            "This is the Kimi K2.7 Code simulator: it gives deterministic answers for "
-            "testing. Select some code and ask me to explain it for a detailed answer."
-        )
-    return Turn(reasoning=reasoning, content=content)
+def _forced_tool(body: dict[str, Any]) -> str | None:
+    """The function ``tool_choice`` forces ("" for any, None when not forced)."""
+    choice = body.get("tool_choice")
+    if choice == "required":
+        return ""
+    if isinstance(choice, dict):
+        return str(choice["function"]["name"])
+    return None
 
 
-def default_turn(body: dict[str, Any]) -> Turn:
-    """Return the answer to a validated request body when no turn is scripted."""
-    prompt = read_prompt(body)
-    for handler in HANDLERS:
-        if handler.detect(prompt):
-            return handler.answer(prompt)
-    return generic_answer(prompt)
+def _forced_call(body: dict[str, Any], name: str) -> ToolCallSpec:
+    """A call of tool ``name`` (the first tool if "") with arguments that fit it."""
+    tools = [t["function"] for t in body["tools"]]
+    tool = next((t for t in tools if t["name"] == name), tools[0])
+    schema = tool.get("parameters") or {"type": "object"}
+    return ToolCallSpec(name=tool["name"], arguments=json.dumps(example(schema, schema)))
 
 
-def can_call_tools(body: dict[str, Any]) -> bool:
-    """Whether the model may call tools: some are offered and ``tool_choice`` is not none."""
-    return bool(body.get("tools")) and body.get("tool_choice") != "none"
-
-
-def fit_scripted_turn(turn: Turn, body: dict[str, Any]) -> Turn:
-    """Drop the tool calls of a scripted turn when the request lets no tool be called.
-
-    The turn then answers with its content (the default responder's content if it has
-    none) and finishes with ``stop`` unless its budget runs out.
-    """
-    if turn.status != 200 or not turn.tool_calls or can_call_tools(body):
+def _fit_tools(turn: Turn, request: ChatRequest) -> Turn:
+    """Drop calls no tool allows; make the call a forced ``tool_choice`` asks for."""
+    body = request.body
+    if not body.get("tools") or body.get("tool_choice") == "none":
+        if not turn.tool_calls:
+            return turn
+        update: dict[str, Any] = {"tool_calls": []}
+        if turn.finish_reason == "tool_calls":
+            update["finish_reason"] = None
+        if not turn.content:
+            update["content"] = default_turn(request).content
+        return turn.model_copy(update=update)
+    forced = _forced_tool(body)
+    if forced is None:
         return turn
-    update: dict[str, Any] = {"tool_calls": []}
-    if turn.finish_reason == "tool_calls":
-        update["finish_reason"] = None
+    calls = [c for c in turn.tool_calls if not forced or c.name == forced]
+    return turn.model_copy(update={"tool_calls": calls or [_forced_call(body, forced)]})
+
+
+def _fit_format(turn: Turn, body: dict[str, Any]) -> Turn:
+    """Give a JSON answer where ``response_format`` asks for one, or refuse the turn."""
+    default = _json_answer(body)
+    if default is None or turn.tool_calls:
+        return turn
     if not turn.content:
-        update["content"] = default_turn(body).content
-    return turn.model_copy(update=update)
+        return turn.model_copy(update={"content": default})
+    fmt = body["response_format"]
+    schema = (fmt.get("json_schema") or {}).get("schema") or {"type": "object"}
+    try:
+        found = problem(json.loads(turn.content), schema, schema)
+    except ValueError:
+        found = "the output is not valid JSON"
+    if found:
+        raise ApiError(500, f"The model's output does not fit response_format: {found}.")
+    return turn
+
+
+def fit_turn(turn: Turn, request: ChatRequest) -> Turn:
+    """``turn`` as the real API could send it for ``request`` (see the module docstring)."""
+    if turn.status != 200:
+        return turn
+    return _fit_format(_fit_tools(turn, request), request.body)

@@ -12,41 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ERROR_TYPES: dict[int, str] = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    402: "insufficient_credits",
-    403: "permission_error",
-    404: "not_found",
-    429: "rate_limit_error",
-    500: "server_error",
-    503: "service_unavailable",
-}
-"""Default ``error.type`` for each status the documented API answers."""
-
-ERROR_MESSAGES: dict[int, str] = {
-    400: "Invalid request",
-    401: "Invalid or missing API key",
-    402: "Insufficient credits: wallet empty",
-    403: "Permission denied",
-    404: "Unknown model or endpoint",
-    429: "Rate limit reached: over per-minute limit",
-    500: "Upstream provider failed",
-    503: "Upstream saturated, please retry later",
-}
-"""Default ``error.message`` for each status the documented API answers."""
-
-
-def default_error_type(status: int) -> str:
-    """Return the documented ``error.type`` for ``status`` (a generic one if unknown)."""
-    if status in ERROR_TYPES:
-        return ERROR_TYPES[status]
-    return "invalid_request_error" if 400 <= status < 500 else "server_error"
-
-
-def default_error_message(status: int) -> str:
-    """Return a default human-readable error message for ``status``."""
-    return ERROR_MESSAGES.get(status, f"HTTP error {status}")
+from .errors import default_error_message, default_error_type
 
 
 class ToolCallSpec(BaseModel):

@@ -2,6 +2,12 @@
 
 ``Simulator`` serves an OpenAI-compatible ``/v1`` API for Kimi K2.7 Code on loopback,
 plus unauthenticated control endpoints under ``/_simulator/`` for standalone use.
+
+Each valid chat request is answered by, in this order: the next queued turn
+(:meth:`Simulator.script`, a cassette's ``queue``, ``POST /_simulator/script``), the
+``responder`` passed in, the loaded cassette's ``answers``, the default answer
+(:mod:`.responder`). The turn is then fitted to the request, shaped by the effort and the
+clock (:mod:`.profile`) and perhaps broken by chaos mode.
 """
 
 from __future__ import annotations
@@ -16,13 +22,16 @@ from collections import deque
 from types import TracebackType
 from typing import Any
 
+from .cassette import Cassette
 from .chaos import Chaos, ChaosEngine
 from .control import handle_control, is_control
 from .delivery import send_completion, stream_answer
 from .errors import ApiError, error_body
 from .http import Connection, HttpError, HttpRequest, read_request, send_json
+from .profile import FAST, PROFILES, Profile, shape
 from .recording import RecordedRequest, Recorder
-from .responder import default_turn, fit_scripted_turn
+from .request import chat_request
+from .responder import Responder, default_turn, fit_turn
 from .script import Turn
 from .stream import ChunkFactory
 from .tokens import plan_turn, prompt_tokens
@@ -46,16 +55,24 @@ class Simulator:
         pace: float = 0.0,
         latency: float = 0.0,
         chaos: Chaos | None = None,
+        *,
+        responder: Responder | None = None,
+        cassette: Cassette | None = None,
+        profile: Profile | str = FAST,
     ) -> None:
         """Configure the simulator; call :meth:`start` or use ``async with``.
 
-        ``pace`` (delay between chunks) and ``latency`` (time to first token) apply to
-        unscripted (default) answers, so a demo streams visibly and a benchmark has a fixed
-        model latency; scripted turns set their own timing. ``chaos``: seeded faults.
+        ``profile`` (``"fast"`` or ``"kimi"``, see :mod:`.profile`) times every turn that
+        sets no timing of its own; ``pace`` (delay between chunks) and ``latency`` (time to
+        the first byte) override it. ``responder`` and ``cassette`` choose answers (see the
+        module docstring); ``chaos``: seeded faults.
         """
         self.api_key = api_key
         self.pace = pace
         self.latency = latency
+        self.profile = PROFILES[profile] if isinstance(profile, str) else profile
+        self.responder = responder
+        self.cassette = Cassette()
         self.host = host
         self.models = tuple(models)
         self._requested_port = port
@@ -71,6 +88,8 @@ class Simulator:
         """How many chaos faults of each kind were injected (see :class:`Chaos`)."""
         self.connections_accepted = 0
         """How many TCP connections were accepted (keep-alive reuses one)."""
+        if cassette is not None:
+            self.load(cassette)
 
     @property
     def port(self) -> int:
@@ -134,9 +153,15 @@ class Simulator:
         """Append turns to the FIFO queue; each valid chat request consumes one."""
         self._script.extend(turns)
 
+    def load(self, cassette: Cassette) -> None:
+        """Queue the cassette's ``queue`` and answer from its ``answers`` from now on."""
+        self.script(*cassette.queue)
+        self.cassette = Cassette(answers=cassette.answers)
+
     def reset(self) -> None:
-        """Clear the scripted turns and the recorded requests."""
+        """Clear the scripted turns, the cassette's answers and the recorded requests."""
         self._script.clear()
+        self.cassette = Cassette()
         self._recorder.clear()
         self._call_counter = 0
         self.faults.clear()
@@ -255,12 +280,11 @@ class Simulator:
         check_auth(request.headers, self.api_key)
         body = parse_body(request.body)
         params = validate_chat(body, self.models)
-        if self._script:
-            turn = fit_scripted_turn(self._script.popleft(), params.body)
-        else:
-            turn = default_turn(params.body)
-            timing = {"chunk_delay": self.pace, "ttft": self.latency}
-            turn = turn.model_copy(update={k: v for k, v in timing.items() if v})
+        chat = chat_request(params.body)
+        turn = self._script.popleft() if self._script else None
+        turn = turn or (self.responder(chat) if self.responder else None)
+        turn = fit_turn(turn or self.cassette(chat) or default_turn(chat), chat)
+        turn = shape(turn, params.body, self.profile, self.pace, self.latency)
         fault = self._chaos.draw(turn, params.stream, record)
         turn = fault.before_plan(turn)
         if turn.status != 200:
@@ -306,27 +330,19 @@ def _try_json(raw: bytes) -> Any:
 
 
 async def serve(
-    host: str,
-    port: int,
-    api_key: str,
-    chaos: Chaos | None = None,
-    *,
-    pace: float = 0.0,
-    latency: float = 0.0,
+    host: str, port: int, api_key: str, chaos: Chaos | None = None, **options: Any
 ) -> None:
-    """Serve until SIGINT or SIGTERM, after printing the listening line."""
+    """Serve until SIGINT or SIGTERM, after printing the listening line; ``options`` are
+    :class:`Simulator` keyword arguments (pace, latency, cassette, profile)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with Simulator(
-        api_key=api_key, host=host, port=port, chaos=chaos, pace=pace, latency=latency
-    ) as sim:
+    async with Simulator(api_key=api_key, host=host, port=port, chaos=chaos, **options) as sim:
         print(f"kimi simulator listening on {sim.base_url}", flush=True)  # noqa: T201
         await stop.wait()
 
 
-def run(host: str, port: int, api_key: str, chaos: Chaos | None = None, **timing: float) -> None:
-    """Run a standalone simulator (blocking), for ``kimi-lsp simulator --port P``;
-    ``timing`` is ``pace`` and ``latency`` as for :func:`serve`."""
-    asyncio.run(serve(host, port, api_key, chaos, **timing))
+def run(host: str, port: int, api_key: str, chaos: Chaos | None = None, **options: Any) -> None:
+    """Run a standalone simulator (blocking), for ``kimi-lsp simulator --port P``."""
+    asyncio.run(serve(host, port, api_key, chaos, **options))

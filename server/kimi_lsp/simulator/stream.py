@@ -46,24 +46,12 @@ class ChunkFactory:
         choice: dict[str, Any] = {"index": 0, "delta": delta, "finish_reason": finish_reason}
         if usage is not None:
             choice["usage"] = usage
-        return {
-            "id": self.completion_id,
-            "object": "chat.completion.chunk",
-            "created": self.created,
-            "model": self.model,
-            "choices": [choice],
-        }
+        return self.envelope("chat.completion.chunk", choices=[choice])
 
-    def usage_chunk(self, usage: dict[str, Any]) -> dict[str, Any]:
-        """Return the trailing ``choices: []`` chunk that carries ``usage``."""
-        return {
-            "id": self.completion_id,
-            "object": "chat.completion.chunk",
-            "created": self.created,
-            "model": self.model,
-            "choices": [],
-            "usage": usage,
-        }
+    def envelope(self, kind: str, **fields: Any) -> dict[str, Any]:
+        """The fields every object of this completion repeats, then ``fields``."""
+        head = {"id": self.completion_id, "object": kind, "created": self.created}
+        return {**head, "model": self.model, **fields}
 
 
 def stream_payloads(
@@ -111,7 +99,7 @@ def stream_payloads(
     in_choice = usage_in_choice and not omit_usage
     events.append(factory.chunk({}, plan.finish_reason, plan.usage if in_choice else None))
     if include_usage and not usage_in_choice and not omit_usage:
-        events.append(factory.usage_chunk(plan.usage))
+        events.append(factory.envelope("chat.completion.chunk", choices=[], usage=plan.usage))
     events.append(DONE)
     return events
 
@@ -167,27 +155,13 @@ def completion_object(
             }
             for call in plan.tool_calls
         ]
-    body = {
-        "id": factory.completion_id,
-        "object": "chat.completion",
-        "created": factory.created,
-        "model": factory.model,
-        "choices": [{"index": 0, "message": message, "finish_reason": plan.finish_reason}],
-        "usage": plan.usage,
-    }
-    if omit_usage:
-        del body["usage"]
-    return body
+    choices = [{"index": 0, "message": message, "finish_reason": plan.finish_reason}]
+    usage = {} if omit_usage else {"usage": plan.usage}
+    return factory.envelope("chat.completion", choices=choices, **usage)
 
 
 def endless_body_prefix(factory: ChunkFactory, kind: str) -> bytes:
     """The start of a non-streamed body whose ``kind`` text never ends."""
-    head = {
-        "id": factory.completion_id,
-        "object": "chat.completion",
-        "created": factory.created,
-        "model": factory.model,
-    }
     key = "reasoning_content" if kind == "reasoning" else "content"
-    opening = json.dumps(head, separators=(",", ":"))[:-1]
+    opening = json.dumps(factory.envelope("chat.completion"), separators=(",", ":"))[:-1]
     return f'{opening},"choices":[{{"index":0,"message":{{"role":"assistant","{key}":"'.encode()

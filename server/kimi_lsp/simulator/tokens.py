@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .request import message_text
 from .script import Turn
 
 CHARS_PER_TOKEN = 4
@@ -22,25 +23,12 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
-def _content_text(content: Any) -> str:
-    """Return the text of a message content (a string or an array of parts)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(
-            part["text"]
-            for part in content
-            if isinstance(part, dict) and isinstance(part.get("text"), str)
-        )
-    return ""
-
-
 def prompt_tokens(messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> int:
     """Estimate prompt tokens: every message text (content, replayed reasoning, tool-call
     names and arguments), plus the JSON of the tool definitions."""
     total = 0
     for message in messages:
-        total += estimate_tokens(_content_text(message.get("content")))
+        total += estimate_tokens(message_text(message.get("content")))
         reasoning = message.get("reasoning_content")
         if isinstance(reasoning, str):
             total += estimate_tokens(reasoning)

@@ -1,7 +1,13 @@
 """Request checks, in the order the real API applies them, before any turn is consumed.
 
 Each violation raises :class:`~kimi_lsp.simulator.errors.ApiError` with the status, type
-and message the documented API answers.
+and message the documented API answers. What OpenAI allows is allowed (the ``developer``
+role, a tool without ``parameters``, unknown extra parameters).
+
+Output caps by model: ``max_tokens`` (or ``max_completion_tokens``) above the model's cap
+is a 400, as OpenAI answers a too-large value and as EmpirioLabs documents a range
+("1 to 131072"); AIgateway documents a 16,384 maximum and no behaviour past it, so we
+answer the same 400 there (our choice). Without it, the default is 16,384 on both.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ from .errors import ApiError, invalid
 
 DEFAULT_MAX_TOKENS = 16384
 MAX_OUTPUT_TOKENS = 131072
+OUTPUT_CAPS: dict[str, int] = {"kimi-k2-7-code": 131072, "moonshot/kimi-k2.7-code": 16384}
+"""Each known model id's maximum ``max_tokens`` (others get :data:`MAX_OUTPUT_TOKENS`)."""
 MAX_STOP_SEQUENCES = 4
-ROLES = ("system", "user", "assistant", "tool")
+ROLES = ("system", "developer", "user", "assistant", "tool")
 REASONING_EFFORTS = ("none", "low", "medium", "high")
+FORMATS = ("text", "json_object", "json_schema")
 
 
 @dataclass
@@ -79,9 +88,11 @@ def validate_chat(body: Any, models: Iterable[str]) -> ChatParams:
         if not isinstance(options, dict):
             raise invalid("Invalid 'stream_options': expected an object")
         params.include_usage = _optional_bool(options, "include_usage", "stream_options.")
-    params.max_tokens = _max_tokens(body)
+    params.max_tokens = _max_tokens(body, OUTPUT_CAPS.get(model, MAX_OUTPUT_TOKENS))
     params.stop = _stop(body.get("stop"))
     params.tools = _tools(body.get("tools"))
+    _tool_choice(body.get("tool_choice"), params.tools)
+    _response_format(body.get("response_format"))
     params.web_search = _optional_bool(body, "tool_web_search")
     effort = body.get("reasoning_effort")
     if effort is not None and effort not in REASONING_EFFORTS:
@@ -112,7 +123,7 @@ def _check_messages(messages: list[Any]) -> None:
         if role not in ROLES:
             raise invalid(
                 f"Invalid role {role!r} in message at index {index}; "
-                "expected one of system, user, assistant, tool"
+                "expected one of " + ", ".join(ROLES)
             )
         content = message.get("content")
         tool_calls = message.get("tool_calls")
@@ -176,20 +187,18 @@ def _check_tool_calls(tool_calls: Any, message: dict[str, Any], index: int) -> l
     return ids
 
 
-def _max_tokens(body: dict[str, Any]) -> int:
-    """Return ``max_tokens`` (or ``max_completion_tokens``), checking its range."""
+def _max_tokens(body: dict[str, Any], cap: int) -> int:
+    """Return ``max_tokens`` (or ``max_completion_tokens``), checking it against ``cap``."""
     for key in ("max_tokens", "max_completion_tokens"):
         value = body.get(key)
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int):
             raise invalid(f"Invalid '{key}': expected an integer")
-        if not 1 <= value <= MAX_OUTPUT_TOKENS:
-            raise invalid(
-                f"Invalid '{key}': {value} is out of range, expected 1 to {MAX_OUTPUT_TOKENS}"
-            )
+        if not 1 <= value <= cap:
+            raise invalid(f"Invalid '{key}': {value} is out of range, expected 1 to {cap}")
         return value
-    return DEFAULT_MAX_TOKENS
+    return min(DEFAULT_MAX_TOKENS, cap)
 
 
 def _stop(value: Any) -> list[str]:
@@ -222,8 +231,46 @@ def _tools(value: Any) -> list[dict[str, Any]]:
         name = function.get("name")
         if not isinstance(name, str) or not name:
             raise invalid(f"Invalid tool at index {position}: 'function.name' is required")
-        if not isinstance(function.get("parameters"), dict):
+        if not isinstance(function.get("parameters", {}), dict):
             raise invalid(
                 f"Invalid tool '{name}': 'function.parameters' must be a JSON schema object"
             )
     return value
+
+
+def _tool_choice(choice: Any, tools: list[dict[str, Any]]) -> None:
+    """``none``, ``auto``, ``required`` or ``{"type": "function", "function": {"name"}}``
+    naming an offered tool; forcing a call needs tools."""
+    if choice is None or choice in ("none", "auto"):
+        return
+    function = choice.get("function") if isinstance(choice, dict) else None
+    name = function.get("name") if isinstance(function, dict) else None
+    named = isinstance(choice, dict) and choice.get("type") == "function"
+    if choice != "required" and not (named and isinstance(name, str) and name):
+        raise invalid(
+            "Invalid 'tool_choice': expected 'none', 'auto', 'required' or "
+            '{"type": "function", "function": {"name": ...}}'
+        )
+    if not tools:
+        raise invalid("Invalid 'tool_choice': a tool call is required but no 'tools' are given")
+    if name is not None and name not in {tool["function"]["name"] for tool in tools}:
+        raise invalid(f"Invalid 'tool_choice': no tool named {name!r} is given")
+
+
+def _response_format(fmt: Any) -> None:
+    """``{"type": "text" | "json_object"}`` or ``{"type": "json_schema", "json_schema":
+    {"name", "schema"}}``."""
+    if fmt is None:
+        return
+    kind = fmt.get("type") if isinstance(fmt, dict) else None
+    if kind not in FORMATS:
+        raise invalid(
+            f"Invalid 'response_format.type': {kind!r}; expected one of " + ", ".join(FORMATS)
+        )
+    if kind != "json_schema":
+        return
+    spec = fmt.get("json_schema")
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+        raise invalid("Invalid 'response_format.json_schema': expected an object with a 'name'")
+    if not isinstance(spec.get("schema", {}), dict):
+        raise invalid("Invalid 'response_format.json_schema.schema': expected a JSON schema")

@@ -7,11 +7,10 @@ from typing import Any
 import httpx
 import pytest
 
-from kimi_lsp.prompts import PRESETS
 from kimi_lsp.simulator import Simulator, ToolCallSpec, Turn
 
 from .helpers import WORKSPACE_TOOLS, chat_body, deltas, stream_chat
-from .rewrite_helpers import rewrite
+from .test_sim_responder import rewrite
 
 CONTENT = "Streaming ✨ answer in small pieces."
 
@@ -46,8 +45,7 @@ async def test_one_entry_per_event_in_order(sim: Simulator, client: httpx.AsyncC
 async def test_default_rewrite_answer_is_recorded(
     sim: Simulator, client: httpx.AsyncClient
 ) -> None:
-    parts = ("", "def total(items):\n    return sum(items)\n", "")
-    _, content, _ = await rewrite(client, PRESETS["docstring"], parts)
+    content = deltas(await stream_chat(client, rewrite()), "content")
     texts = [text for _, text in sim.requests[0].chunk_times]
     assert "".join(texts) == content
     assert content.startswith("```python\n")

@@ -1,159 +1,137 @@
-"""The default responder: deterministic answers computed from the request."""
+"""Choosing answers: the honest default, responders passed in, and fitting a turn to the
+request. Requests are built with the language server's own prompt builders, so a prompt
+change that the simulator no longer recognises fails here."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
-import pytest
 
-from kimi_lsp.simulator import Simulator, Turn
-from kimi_lsp.simulator.prompt import read_prompt
-from kimi_lsp.simulator.responder import HANDLERS, Handler, default_turn, register
+from kimi_lsp.prompts import completion_messages, explain_messages, rewrite_messages
+from kimi_lsp.simulator import ChatRequest, Simulator, Turn
+from kimi_lsp.simulator.request import chat_request
+from kimi_lsp.simulator.responder import NOTE, default_turn
 
-from .helpers import chat_body, deltas, stream_chat
+from .helpers import KEY, MODEL, WORKSPACE_TOOLS, chat_body, deltas, stream_chat
 
-PYTHON = """\
-import os
-from json import loads
-
-class Größe(Base):
-    def __init__(self, wert: int = 3) -> None:
-        self.wert = wert
-
-    async def lade(self, pfad):
-        try:
-            with open(pfad) as f:
-                return loads(f.read())
-        except OSError as exc:
-            raise RuntimeError(pfad) from exc
-
-def berechne(a, b=2, *, c):
-    for i in range(a):
-        if i % 2:
-            print(i)
-    return os.listdir(".")
-"""
+SELECTION = "def total(items):\n    return sum(items)\n"
 
 
-def explain_prompt(code: str, path: str = "src/mod.py", language: str | None = None) -> str:
-    """Build a prompt shaped like the language server's explain prompt."""
-    header = f"Path: {path}\n" + (f"Language: {language}\n" if language else "")
-    return (
-        "Explain the selected code.\n"
-        f"{header}"
-        "<context_before>\n# before\n</context_before>\n"
-        f"<selection>\n{code}\n</selection>\n"
-        "<context_after>\n# after\n</context_after>\n"
+def body(messages: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """A chat request body with these messages."""
+    return {"model": MODEL, "messages": messages, **extra}
+
+
+def explain(selection: str = SELECTION, path: str = "pkg/cart.py") -> dict[str, Any]:
+    """An explain request as the server sends it."""
+    parts = {"before": "import os\n", "selection": selection, "after": "\n# end\n"}
+    return body(explain_messages(path=path, language="python", tools=True, **parts))
+
+
+def rewrite(selection: str = SELECTION, language: str = "python") -> dict[str, Any]:
+    """A rewrite request as the server sends it."""
+    messages = rewrite_messages(
+        instruction="add type hints",
+        path="pkg/cart.py",
+        language=language,
+        before="",
+        selection=selection,
+        after="",
+        tools=False,
+    )
+    return body(messages)
+
+
+def ghost(prefix: str = "def total(items):\n    ret", suffix: str = "\n") -> dict[str, Any]:
+    """A ghost-text request as the server sends it."""
+    messages = completion_messages(
+        path="pkg/cart.py",
+        language="python",
+        prefix=prefix,
+        suffix=suffix,
+        multiline=True,
+        alternatives=1,
+        neighbours=[],
+    )
+    return body(messages, stop=["</completion>"])
+
+
+def test_request_kinds_follow_the_servers_prompts() -> None:
+    assert chat_request(explain()).kind == "explain"
+    assert chat_request(rewrite()).kind == "rewrite"
+    assert chat_request(ghost()).kind == "ghost_text"
+    assert chat_request(chat_body("Explain <selection> tags to me")).kind == "chat"
+    request = chat_request(explain())
+    assert (request.selection, request.language, request.path, request.round) == (
+        SELECTION,
+        "python",
+        "pkg/cart.py",
+        0,
     )
 
 
-def explain(code: str, path: str, language: str | None = None) -> Turn:
-    """Return the default answer to an explain prompt."""
-    body = chat_body(explain_prompt(code, path, language))
-    return default_turn(body)
+def test_default_explain_is_a_fixed_note_naming_the_selection() -> None:
+    turn = default_turn(chat_request(explain()))
+    assert turn.content.startswith(NOTE)
+    assert "2 lines of pkg/cart.py, starting with `def total(items):`" in turn.content
+    assert "simulator" in turn.reasoning
 
 
-async def test_explain_over_http_mentions_the_definitions(client: httpx.AsyncClient) -> None:
-    payloads = await stream_chat(client, chat_body(explain_prompt(PYTHON)))
-    content = deltas(payloads, "content")
-    assert deltas(payloads, "reasoning_content")
-    for name in ("berechne", "Größe", "__init__", "lade", "os", "json", "RuntimeError"):
-        assert f"`{name}" in content, name
-    assert "berechne(a, b=2, *, c)" in content
-    assert "19 lines of Python" in content
-    assert "`src/mod.py`" in content
-    assert "OSError" in content
-    assert payloads[-2]["choices"][0]["finish_reason"] == "stop"
-
-
-def test_explain_is_deterministic() -> None:
-    assert explain(PYTHON, "a.py") == explain(PYTHON, "a.py")
-
-
-def test_prompt_blocks_and_headers() -> None:
-    prompt = read_prompt(chat_body(explain_prompt("x = 1", "a/b.ts")))
-    assert prompt.selection == "x = 1"
-    assert prompt.context_before == "# before"
-    assert prompt.context_after == "# after"
-    assert (prompt.path, prompt.language) == ("a/b.ts", "typescript")
-
-
-@pytest.mark.parametrize(
-    ("path", "code", "names"),
-    [
-        (
-            "app.ts",
-            "import { readFile } from 'fs/promises';\n"
-            "export async function loadConfig(path: string) {\n"
-            "  const text = await readFile(path, 'utf8');\n"
-            "  if (!text) throw new Error('empty');\n"
-            "  return JSON.parse(text);\n}\n"
-            "const add = (a, b) => a + b;\n"
-            "class Store extends Base {\n  get(id) { return this.items[id]; }\n}",
-            ["loadConfig", "add", "Store", "get(id)", "fs/promises", "JSON.parse", "Error"],
-        ),
-        (
-            "main.go",
-            'import (\n    "fmt"\n)\ntype Server struct { name string }\n'
-            "func (s *Server) Start(port int) error {\n"
-            "    for i := 0; i < 3; i++ { fmt.Println(s.name) }\n    return nil\n}",
-            ["Server", "Start(port int)", "fmt", "fmt.Println"],
-        ),
-        (
-            "lib.rs",
-            "use std::collections::HashMap;\npub struct Cache { map: HashMap<String, u32> }\n"
-            "impl Cache {\n    pub fn get(&self, key: &str) -> Option<u32> "
-            '{ self.map.get(key).copied() }\n}\nfn main() { println!("hi"); }',
-            ["Cache", "get(&self, key: &str)", "main", "std::collections::HashMap", "println!"],
-        ),
-        (
-            "sum.c",
-            "#include <stdio.h>\nstatic int sum(const int *xs, size_t n) {\n"
-            "    int t = 0;\n    for (size_t i = 0; i < n; i++) t += xs[i];\n    return t;\n}",
-            ["sum", "stdio.h", "const int *xs"],
-        ),
-    ],
-)
-def test_explain_other_languages(path: str, code: str, names: list[str]) -> None:
-    content = explain(code, path).content
-    for name in names:
-        assert name in content, (name, content)
-
-
-def test_explain_partial_python_falls_back_to_regexes() -> None:
-    content = explain("    def méthode(self, x):\n        return x +", "a.py").content
-    assert "méthode(self, x)" in content
-
-
-def test_generic_fallback() -> None:
-    turn = default_turn(chat_body("What is the meaning of life?"))
-    assert turn.reasoning
-    assert "What is the meaning of life?" in turn.content
-
-
-def test_registry_accepts_new_handlers() -> None:
-    handler = Handler(
-        "shout",
-        lambda prompt: prompt.text.startswith("SHOUT"),
-        lambda prompt: Turn(reasoning="loud", content=prompt.text.lower()),
+def test_default_rewrite_is_the_selection_unchanged_in_one_block() -> None:
+    assert default_turn(chat_request(rewrite())).content == f"```python\n{SELECTION}\n```"
+    crlf = "a = 1\r\nb = '```'\r\n"
+    assert default_turn(chat_request(rewrite(crlf, "markdown"))).content == (
+        f"````markdown\n{crlf}\n````"
     )
-    register(handler, first=True)
-    try:
-        assert default_turn(chat_body("SHOUT HI")).content == "shout hi"
-    finally:
-        HANDLERS.remove(handler)
+    assert default_turn(chat_request(rewrite("x"))).content == "```python\nx\n```"
 
 
-async def test_default_answer_respects_max_tokens(
+async def test_default_ghost_text_is_empty(client: httpx.AsyncClient) -> None:
+    payloads = await stream_chat(client, ghost())
+    assert deltas(payloads, "content") == "<completion>"  # the stop sequence cuts the rest
+
+
+def test_default_chat_answer_says_it_is_a_simulator() -> None:
+    assert default_turn(chat_request(chat_body("Hi"))).content == NOTE
+
+
+async def test_a_responder_answers_before_the_default_and_may_pass() -> None:
+    seen: list[ChatRequest] = []
+
+    def responder(request: ChatRequest) -> Turn | None:
+        seen.append(request)
+        if request.kind != "ghost_text":
+            return None
+        return Turn(content="<completion>urn sum(items)</completion>")
+
+    async with Simulator(api_key=KEY, responder=responder) as sim:
+        headers = {"Authorization": f"Bearer {KEY}"}
+        async with httpx.AsyncClient(base_url=sim.base_url, headers=headers) as client:
+            sim.script(Turn(content="queued first"))
+            first = await client.post("/chat/completions", json=ghost())
+            second = await client.post("/chat/completions", json=ghost())
+            third = await client.post("/chat/completions", json=explain())
+    assert first.json()["choices"][0]["message"]["content"] == "queued first"
+    assert second.json()["choices"][0]["message"]["content"] == "<completion>urn sum(items)"
+    assert third.json()["choices"][0]["message"]["content"].startswith(NOTE)
+    assert [r.kind for r in seen] == ["ghost_text", "explain"]
+
+
+async def test_tool_calls_are_dropped_when_no_tool_can_be_called(
     sim: Simulator, client: httpx.AsyncClient
 ) -> None:
-    body = chat_body(explain_prompt(PYTHON), max_tokens=5)
-    response = (await client.post("/chat/completions", json=body)).json()
-    assert response["choices"][0]["finish_reason"] == "length"
-    assert response["choices"][0]["message"]["content"] == ""
-
-
-def test_explain_word_inside_the_selection_only_is_not_an_explain_request() -> None:
-    body = chat_body("Refactor this.\n<selection>\ndef explain(x):\n    return x\n</selection>\n")
-    turn = default_turn(body)
-    assert "Refactor this." in turn.content
-    assert "### Definitions" not in turn.content
+    call = {"name": "read_file", "arguments": '{"path": "a.py"}'}
+    sim.script(
+        Turn.model_validate({"content": "kept", "tool_calls": [call]}),
+        Turn.model_validate({"tool_calls": [call], "finish_reason": "tool_calls"}),
+        Turn.model_validate({"tool_calls": [call]}),
+    )
+    kept = await client.post("/chat/completions", json=chat_body())
+    message = kept.json()["choices"][0]["message"]
+    assert (message["content"], message.get("tool_calls")) == ("kept", None)
+    empty = (await client.post("/chat/completions", json=chat_body())).json()["choices"][0]
+    assert (empty["message"]["content"], empty["finish_reason"]) == (NOTE, "stop")
+    none = chat_body(tools=WORKSPACE_TOOLS, tool_choice="none")
+    answer = (await client.post("/chat/completions", json=none)).json()["choices"][0]
+    assert answer["finish_reason"] == "stop"
