@@ -1,7 +1,8 @@
 """Logging to stderr or a file, never stdout (that is the protocol), with secrets redacted.
 
 Every record passes `SecretFilter`, which removes the API keys the server knows of and
-anything shaped like a key or an `Authorization` header, at every level.
+anything shaped like a key, an `Authorization` header or the credentials of a URL
+(`https://user:password@host`, `?api_key=...`), at every level.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import logging
 
 from pygls.exceptions import JsonRpcInvalidParams
 
-from kimi_lsp.logs import ExpectedErrors, SecretFilter, scrub
+from kimi_lsp.logs import ClientLogHandler, ExpectedErrors, SecretFilter, scrub
 
 
 def record(
@@ -55,3 +55,31 @@ def test_expected_errors_from_pygls_are_dropped() -> None:
     )
     assert flt.filter(record("Exception occurred", exc=RuntimeError("bug"), name="pygls.protocol"))
     assert flt.filter(record("ours", exc=JsonRpcInvalidParams("x"), name="kimi_lsp.x"))
+
+
+def test_credentials_in_any_url_are_scrubbed_from_every_record() -> None:
+    secrets = SecretFilter()
+    rec = record(
+        "POST %s failed; retrying %s",
+        "https://alice:pa55-w0rd-XyZ@proxy.example.test/v1/chat/completions",
+        "http://TOKENONLY123456@h.test/v1?api_key=q1w2e3r4t5&x=1",
+    )
+    assert secrets.filter(rec)
+    message = rec.getMessage()
+    assert "pa55-w0rd-XyZ" not in message
+    assert "TOKENONLY123456" not in message
+    assert "q1w2e3r4t5" not in message
+    assert "proxy.example.test/v1/chat/completions" in message
+
+
+def test_messages_sent_to_the_editor_are_scrubbed_too() -> None:
+    sent: list[str] = []
+    handler = ClientLogHandler(lambda kind, text: sent.append(text))
+    logger = logging.getLogger("kimi_lsp.test_logs")
+    logger.addHandler(handler)
+    try:
+        logger.warning("kimi.baseUrl is %s", "https://bob:hunter2-hunter2@x.test/v1")
+    finally:
+        logger.removeHandler(handler)
+    assert sent
+    assert "hunter2" not in sent[0]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
 from kimi_lsp.config.presets import PRESETS, Preset
 from kimi_lsp.config.settings import Settings
 from kimi_lsp.model.endpoint import Endpoint, Timeouts
-from kimi_lsp.model.errors import ModelError
+from kimi_lsp.model.errors import ModelError, display_url
 from kimi_lsp.model.pricing import DEFAULT_PRICES, Price
 from kimi_lsp.model.retry import RetryPolicy
 
@@ -49,7 +50,7 @@ def mismatch(settings: Settings, env: Mapping[str, str]) -> str | None:
     preset = choose_preset(settings, env)
     if preset.base_url and settings.base_url and settings.base_url != preset.base_url:
         return (
-            f"kimi.provider is {preset.name} but kimi.baseUrl is {settings.base_url}; "
+            f"kimi.provider is {preset.name} but kimi.baseUrl is {display_url(settings.base_url)}; "
             f"{preset.key_env} is not sent to another host, so set KIMI_LSP_API_KEY or "
             "kimi.apiKey for it (or remove kimi.baseUrl)"
         )
@@ -125,22 +126,51 @@ def timeouts(settings: Settings) -> Timeouts:
     return Timeouts(connect=t.connect_seconds, read=t.read_seconds)
 
 
+def same_origin(a: str, b: str) -> bool:
+    """True when two URLs name the same scheme, host and port (where a key may go)."""
+    try:
+        x, y = urlsplit(a), urlsplit(b)
+        return (x.scheme.lower(), x.hostname, x.port) == (y.scheme.lower(), y.hostname, y.port)
+    except ValueError:
+        return False
+
+
 def completion_endpoint(
     settings: Settings, env: Mapping[str, str], simulator_url: str | None = None
 ) -> Endpoint:
-    """The endpoint for ghost text: the main one, with `kimi.completion.*` overrides."""
+    """The endpoint for ghost text: the main one, with `kimi.completion.*` overrides.
+
+    A key goes only where it belongs: `kimi.completion.apiKey` if set; else, for a
+    `kimi.completion.baseUrl` that is a known provider's address, that provider's key
+    variable; else the main key, but only when `kimi.completion.baseUrl` is on the same
+    host as the main endpoint (another host never receives it).
+    """
     c = settings.completion
     if c.base_url and c.model is None and settings.model is None:
         raise NotConfigured("kimi.completion.baseUrl is set: set kimi.completion.model too.")
     main = resolve_endpoint(settings, env, simulator_url)
     base_url = c.base_url or main.base_url
     gateway = PRESETS["aigateway"].base_url
+    key, hint = c.api_key, "set kimi.completion.apiKey"
+    if key is None and c.base_url:
+        owner = next((p for p in PRESETS.values() if p.base_url == c.base_url), None)
+        if owner is not None and owner.key_env and env.get(owner.key_env, "").strip():
+            key = SecretStr(env[owner.key_env].strip())
+        elif same_origin(c.base_url, main.base_url):
+            key, hint = main.api_key, main.key_hint
+        else:
+            hint = (
+                "set kimi.completion.apiKey (kimi.completion.baseUrl is on another host than "
+                "the main endpoint, so the main key is not sent to it)"
+            )
+    elif key is None:
+        key, hint = main.api_key, main.key_hint
     return Endpoint(
         provider=main.provider if not c.base_url else "completion",
         base_url=base_url,
         model=c.model or main.model,
-        api_key=c.api_key or main.api_key,
-        key_hint=main.key_hint if not c.base_url else "set kimi.completion.apiKey",
+        api_key=key,
+        key_hint=hint,
         accepts_reasoning_effort=base_url == gateway
         or (main.accepts_reasoning_effort and not c.base_url),
         accepts_web_search=False,

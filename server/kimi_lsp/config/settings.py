@@ -5,7 +5,7 @@ Every field has a docstring: they are the reference for `docs/protocol.md`.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator
@@ -86,8 +86,9 @@ class ToolSettings(_Section):
     """Offer the tools at all."""
     max_rounds: int = Field(default=8, ge=1, le=50)
     """Tool rounds per request; then the model is told to answer with what it has."""
-    deny: list[str] = []
-    """More gitignore-style patterns no tool may read, added to the built-in deny list."""
+    deny: list[Annotated[str, Field(max_length=1000)]] = Field(default=[], max_length=1000)
+    """More gitignore-style patterns no tool may read, added to the built-in deny list
+    (which they can never narrow: a `!pattern` only re-allows what this list denied)."""
     max_output_chars: int = Field(default=120_000, ge=1_000, le=2_000_000)
     """Total tool output per request; past it the model is told to answer."""
     max_read_chars: int = Field(default=20_000, ge=500, le=1_000_000)
@@ -99,7 +100,7 @@ class ToolSettings(_Section):
     max_matches: int = Field(default=100, ge=1, le=10_000)
     """Lines one search_text call returns at most."""
     search_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
-    """Time one search_text call may take."""
+    """Time one search_text or list_files call may take."""
 
 
 class CompletionSettings(_Section):

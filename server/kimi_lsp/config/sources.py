@@ -23,6 +23,7 @@ from pydantic import SecretStr, ValidationError
 from pydantic.alias_generators import to_camel
 
 from kimi_lsp.config.settings import Settings
+from kimi_lsp.model.errors import redact
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,9 @@ def _describe(path: list[str], kind: str, message: str, value: object, source: s
     if kind == "extra_forbidden":
         return f"{name} (from {source}) is not a kimi-lsp setting; it is ignored"
     shown = (
-        "" if _SECRET_KEYS & set(path) or isinstance(value, (dict, list)) else f" (got {value!r})"
+        ""
+        if _SECRET_KEYS & set(path) or isinstance(value, (dict, list))
+        else f" (got {redact(repr(value))})"
     )
     return f"{name} (from {source}): {message}{shown}; it is ignored"
 

@@ -3,12 +3,22 @@
 Reasoning and content deltas are kept apart; tool-call fragments are joined by their
 `index`; usage is read from a top-level `usage` chunk or from `choices[0].usage` (where
 Moonshot has been seen to put it).
+
+Servers name reasoning differently: `reasoning_content` (Moonshot, DeepSeek, the
+simulator), `reasoning` (OpenRouter, newer vLLM), `reasoning_details` (a list of objects
+with `text` or `summary`), or wrap it in `<think>` tags inside the content. All of it is
+reasoning here, and all of it goes back as `reasoning_content` when the turn is replayed.
+A delta that carries several names (OpenRouter sends `reasoning` and `reasoning_details`
+with the same text) counts once. `finish_reason` is kept exactly as sent (None when no
+chunk had one).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
+from kimi_lsp.model.think import ThinkSplitter
 from kimi_lsp.model.types import (
     ContentDelta,
     JsonDict,
@@ -36,8 +46,11 @@ class TurnAccumulator:
         self._reasoning: list[str] = []
         self._content: list[str] = []
         self._calls: dict[int, _PartialCall] = {}
+        self._think = ThinkSplitter()
         self.finish_reason: str | None = None
         self.usage: Usage | None = None
+        self.output_chars = 0
+        """Characters of reasoning, content and tool-call arguments received so far."""
 
     @property
     def has_output(self) -> bool:
@@ -70,18 +83,25 @@ class TurnAccumulator:
         reason = choice.get("finish_reason")
         if isinstance(reason, str) and reason:
             self.finish_reason = reason
+        elif reason is not None and not isinstance(reason, str):
+            self.finish_reason = json.dumps(reason)  # not a reason at all: never "finished"
+        return events
+
+    def end(self) -> list[StreamEvent]:
+        """The stream has ended: text held back in case it began a think tag."""
+        events: list[StreamEvent] = []
+        for is_reasoning, text in self._think.flush():
+            events.append(self._reason(text) if is_reasoning else self._say(text))
         return events
 
     def _add_delta(self, delta: JsonDict) -> list[StreamEvent]:
         events: list[StreamEvent] = []
-        reasoning = delta.get("reasoning_content")
-        if isinstance(reasoning, str) and reasoning:
-            self._reasoning.append(reasoning)
-            events.append(ReasoningDelta(reasoning))
-        content = delta.get("content")
-        if isinstance(content, str) and content:
-            self._content.append(content)
-            events.append(ContentDelta(content))
+        if reasoning := reasoning_text(delta):
+            events.append(self._reason(reasoning))
+        content = text_of(delta.get("content"))
+        if content:
+            for is_reasoning, text in self._think.feed(content):
+                events.append(self._reason(text) if is_reasoning else self._say(text))
         fragments = delta.get("tool_calls")
         if isinstance(fragments, list):
             for fragment in fragments:
@@ -89,9 +109,19 @@ class TurnAccumulator:
                     events.append(started)
         return events
 
+    def _reason(self, text: str) -> ReasoningDelta:
+        self._reasoning.append(text)
+        self.output_chars += len(text)
+        return ReasoningDelta(text)
+
+    def _say(self, text: str) -> ContentDelta:
+        self._content.append(text)
+        self.output_chars += len(text)
+        return ContentDelta(text)
+
     def _add_fragment(self, fragment: JsonDict) -> ToolCallStarted | None:
         index = fragment.get("index")
-        if not isinstance(index, int):
+        if not isinstance(index, int) or isinstance(index, bool):
             # No index: a fragment with a new id starts a call, anything else continues the last.
             known = {c.id for c in self._calls.values()}
             new_id = fragment.get("id")
@@ -107,8 +137,12 @@ class TurnAccumulator:
             if isinstance(name, str) and name and name != call.name:
                 call.name += name
             arguments = function.get("arguments")
+            if arguments is not None and not isinstance(arguments, str):
+                # some servers send the arguments as a JSON object: they become its JSON text
+                arguments = json.dumps(arguments, ensure_ascii=False)
             if isinstance(arguments, str):
                 call.arguments.append(arguments)
+                self.output_chars += len(arguments)
         if call.name and not had_name:
             return ToolCallStarted(index, call.name)
         return None
@@ -127,7 +161,49 @@ class TurnAccumulator:
             content="".join(self._content),
             reasoning="".join(self._reasoning),
             tool_calls=calls,
-            finish_reason=self.finish_reason or "stop",
+            finish_reason=self.finish_reason,
             usage=self.usage,
             model=self.model,
         )
+
+
+REASONING_KEYS = ("reasoning_content", "reasoning", "reasoning_details")
+"""Where servers put reasoning, in the order they are read (the first one present wins)."""
+
+
+def reasoning_text(delta: JsonDict) -> str:
+    """The reasoning in a delta or message, under whichever name it came."""
+    for key in REASONING_KEYS:
+        value = delta.get(key)
+        text = _details_text(value) if key == "reasoning_details" else text_of(value)
+        if text:
+            return text
+    return ""
+
+
+def text_of(value: object) -> str:
+    """Text given as a string or as a list of content parts (`{"type": "text", "text"}`)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(
+            part["text"]
+            for part in value
+            if isinstance(part, dict) and isinstance(part.get("text"), str)
+        )
+    return ""
+
+
+def _details_text(value: object) -> str:
+    """OpenRouter's `reasoning_details`: objects with `text` or `summary` (encrypted ones
+    carry neither and are skipped)."""
+    if not isinstance(value, list):
+        return ""
+    out: list[str] = []
+    for item in value:
+        if isinstance(item, dict):
+            for key in ("text", "summary"):
+                if isinstance(item.get(key), str):
+                    out.append(item[key])
+                    break
+    return "".join(out)

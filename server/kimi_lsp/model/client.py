@@ -3,7 +3,13 @@
 `ModelClient.stream` yields `StreamEvent`s: reasoning and content deltas kept apart, tool
 calls started, retries announced, and finally `Completed` with the whole turn. It retries
 what is worth retrying before any content has reached the caller (see `retry.py`), and
-cancelling the consuming task closes the HTTP stream at once.
+cancelling the consuming task closes the HTTP stream at once. Every attempt is measured
+(`meter.py`): an answer past its bounds is stopped and its stream closed.
+
+A turn is an answer only when it finished: `finish_reason` `stop`, `tool_calls` or
+`length` (with content), or none at all when the stream ended with `[DONE]` (kept as
+None, so callers that need `stop` can tell). `content_filter` and anything else (`error`,
+...) fail the request.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from contextlib import aclosing
 import httpx
 
 from kimi_lsp.model.accumulate import TurnAccumulator
-from kimi_lsp.model.decode import decode_response
+from kimi_lsp.model.decode import decode_response, read_limited
 from kimi_lsp.model.endpoint import Endpoint, Timeouts
 from kimi_lsp.model.errors import (
+    AbnormalFinish,
     ApiKeyMissing,
     BadRequest,
     ConnectionFailed,
@@ -28,9 +35,12 @@ from kimi_lsp.model.errors import (
     RateLimited,
     ReasoningExhausted,
     StreamCutOff,
+    display_url,
+    quote,
     redact,
 )
 from kimi_lsp.model.http_errors import error_from_response
+from kimi_lsp.model.meter import StreamMeter
 from kimi_lsp.model.retry import RetryPolicy, retry_delay
 from kimi_lsp.model.types import ChatRequest, Completed, JsonDict, Retrying, StreamEvent, TurnResult
 
@@ -89,24 +99,36 @@ class ModelClient:
         await self._http.aclose()
 
     async def stream(
-        self, endpoint: Endpoint, request: ChatRequest, *, retry: RetryPolicy | None = None
+        self,
+        endpoint: Endpoint,
+        request: ChatRequest,
+        *,
+        retry: RetryPolicy | None = None,
+        meter: StreamMeter | None = None,
     ) -> AsyncGenerator[StreamEvent, None]:
         """Stream one assistant turn (retried by `retry`, else the client's policy).
+        `meter` (one bound to `request.max_tokens` if not given) records each attempt.
         Raises `ModelError` when it fails for good."""
         require_key(endpoint)
         body = build_body(endpoint, request)
         policy, t = retry or self.retry, self.timeouts
         timeout = httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.connect)
+        meter = meter or StreamMeter(request.max_tokens)
         attempt = 0
         while True:
             acc = TurnAccumulator(endpoint.model)
+            current = meter.begin()
             try:
-                async with aclosing(self._attempt(endpoint, body, acc, timeout)) as events:
+                async with aclosing(self._attempt(endpoint, body, acc, timeout, meter)) as events:
                     async for event in events:
                         yield event
-                yield Completed(_finished(acc, request))
+                result = _finished(acc, request, endpoint)
+                current.completed = True
+                yield Completed(result)
                 return
             except ModelError as error:
+                if current.usage is None:
+                    current.usage = error.usage or acc.usage
                 attempt += 1
                 delay = retry_delay(
                     error, attempt, policy, output_started=acc.has_output, rng=self._rng
@@ -121,30 +143,39 @@ class ModelClient:
                 await self._sleep(delay)
 
     async def _attempt(
-        self, endpoint: Endpoint, body: JsonDict, acc: TurnAccumulator, timeout: httpx.Timeout
+        self,
+        endpoint: Endpoint,
+        body: JsonDict,
+        acc: TurnAccumulator,
+        timeout: httpx.Timeout,
+        meter: StreamMeter,
     ) -> AsyncGenerator[StreamEvent, None]:
         key = endpoint.api_key.get_secret_value() if endpoint.api_key else ""
         headers = {"Authorization": f"Bearer {key}", "Accept": "text/event-stream"}
         log.debug(
-            "POST %s model=%s messages=%d", endpoint.chat_url, endpoint.model, len(body["messages"])
+            "POST %s/chat/completions model=%s messages=%d",
+            endpoint.shown_url,
+            endpoint.model,
+            len(body["messages"]),
         )
         try:
             async with self._http.stream(
                 "POST", endpoint.chat_url, json=body, headers=headers, timeout=timeout
             ) as response:
                 if 300 <= response.status_code < 400:
+                    target = display_url(response.headers.get("location", "elsewhere"))
                     raise BadRequest(
-                        f"{endpoint.base_url} redirects (HTTP {response.status_code}) to "
-                        f"{response.headers.get('location', 'elsewhere')}; set kimi.baseUrl to "
-                        "the final address (https?).",
+                        f"{endpoint.shown_url} redirects (HTTP {response.status_code}) to "
+                        f"{redact(target, endpoint.secrets())}; set kimi.baseUrl to the final "
+                        "address (https?).",
                         status=response.status_code,
                     )
                 if response.status_code >= 400:
-                    data = await response.aread()
+                    data = await read_limited(response, ERROR_BODY_BYTES)
                     raise error_from_response(
-                        response.status_code, data, response.headers.get("retry-after"), endpoint
+                        response.status_code, data, response.headers, endpoint
                     )
-                async with aclosing(decode_response(response, acc, endpoint)) as events:
+                async with aclosing(decode_response(response, acc, endpoint, meter)) as events:
                     async for event in events:
                         yield event
         except httpx.TimeoutException as exc:
@@ -153,8 +184,8 @@ class ModelClient:
             raise ConnectionFailed(_network_message(endpoint, exc, "failed")) from None
         except (httpx.InvalidURL, ValueError) as exc:
             raise BadRequest(
-                f"kimi.baseUrl {endpoint.base_url!r} is not a usable URL: "
-                f"{redact(str(exc), endpoint.secrets())}"
+                f"kimi.baseUrl {endpoint.shown_url!r} is not a usable URL: "
+                f"{quote(str(exc), endpoint.secrets())}"
             ) from None
         except (httpx.HTTPError, OSError) as exc:
             raise ConnectionFailed(_network_message(endpoint, exc, "failed")) from None
@@ -166,7 +197,13 @@ def require_key(endpoint: Endpoint) -> None:
         raise ApiKeyMissing(f"No API key is set for {endpoint.provider}: {endpoint.key_hint}.")
 
 
-def _finished(acc: TurnAccumulator, request: ChatRequest) -> TurnResult:
+FINISHED = frozenset({"stop", "tool_calls", "length"})
+"""The finish reasons of an answer; None (no reason, but `[DONE]`) is passed on as None."""
+ERROR_BODY_BYTES = 64 * 1024
+"""How much of an error answer is read: enough for any message, bounded for any server."""
+
+
+def _finished(acc: TurnAccumulator, request: ChatRequest, endpoint: Endpoint) -> TurnResult:
     result = acc.result()
     if result.finish_reason == "length" and not result.content.strip() and not result.tool_calls:
         budget = request.max_tokens if request.max_tokens is not None else "the default"
@@ -178,6 +215,13 @@ def _finished(acc: TurnAccumulator, request: ChatRequest) -> TurnResult:
     if result.finish_reason == "content_filter":
         raise ContentFiltered(
             "The provider's content filter stopped the answer.", usage=result.usage
+        )
+    if result.finish_reason is not None and result.finish_reason not in FINISHED:
+        reason = quote(result.finish_reason, endpoint.secrets(), 60)
+        raise AbnormalFinish(
+            f"{endpoint.provider} ended the answer with finish_reason {reason!r}, which is not "
+            "a finished answer, so it is not used. Try again.",
+            usage=result.usage,
         )
     return result
 
@@ -192,8 +236,9 @@ def _final(error: ModelError, acc: TurnAccumulator) -> ModelError:
 
 
 def _network_message(endpoint: Endpoint, exc: Exception, what: str) -> str:
-    detail = redact(str(exc) or type(exc).__name__, endpoint.secrets())
-    return f"The connection to {endpoint.provider} ({endpoint.base_url}) {what}: {detail}"
+    detail = quote(str(exc) or type(exc).__name__, endpoint.secrets())
+    where = f"{endpoint.provider} ({endpoint.shown_url})"
+    return f"The connection to {where} {what}: {detail.rstrip('.')}."
 
 
 __all__ = ["ModelClient", "build_body", "require_key"]

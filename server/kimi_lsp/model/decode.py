@@ -2,7 +2,10 @@
 
 The normal answer is an SSE stream of chat-completion chunks. Some OpenAI-compatible
 servers ignore `stream: true` and answer with one JSON `chat.completion`; that is read as
-if it had been streamed in one piece.
+if it had been streamed in one piece. Either way the meter sees every byte and every
+chunk, so an endless or oversized answer is stopped (see `meter.py`), and an error sent
+inside the stream (`data: {"error": ...}`, vLLM's `{"object": "error"}`, an SSE
+`event: error`) becomes its `ModelError`.
 """
 
 from __future__ import annotations
@@ -14,75 +17,123 @@ import httpx
 
 from kimi_lsp.model.accumulate import TurnAccumulator
 from kimi_lsp.model.endpoint import Endpoint
-from kimi_lsp.model.errors import BadRequest, StreamCutOff, redact
-from kimi_lsp.model.http_errors import error_from_response
-from kimi_lsp.model.sse import SseDecoder
+from kimi_lsp.model.errors import AnswerTooLong, BadResponse, StreamCutOff, quote
+from kimi_lsp.model.http_errors import stream_error
+from kimi_lsp.model.meter import StreamMeter
+from kimi_lsp.model.sse import MAX_EVENT_BYTES, SseDecoder, SseTooLarge
 from kimi_lsp.model.types import JsonDict, StreamEvent
 
 
 async def decode_response(
-    response: httpx.Response, acc: TurnAccumulator, endpoint: Endpoint
+    response: httpx.Response, acc: TurnAccumulator, endpoint: Endpoint, meter: StreamMeter
 ) -> AsyncGenerator[StreamEvent, None]:
-    """Events of one response; raises when the stream is malformed or cut off."""
+    """Events of one response; raises when the stream is malformed, cut off or too long."""
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
-        for out in acc.add(_completion_as_chunk(await response.aread(), endpoint)):
+        body = await read_limited(response, MAX_EVENT_BYTES, meter)
+        if len(body) > MAX_EVENT_BYTES:
+            raise _too_large(endpoint, "answer")
+        for out in acc.add(_completion_as_chunk(body, endpoint)):
             yield out
+        for out in acc.end():
+            yield out
+        meter.update(acc.output_chars, acc.usage)
         return
     decoder = SseDecoder()
     async for chunk in response.aiter_bytes():
-        for sse in decoder.feed(chunk):
+        meter.received(len(chunk))
+        try:
+            events = list(decoder.feed(chunk))
+        except SseTooLarge:
+            raise _too_large(endpoint, "stream event") from None
+        for sse in events:
             if sse.data.strip() == "[DONE]":
+                for out in acc.end():
+                    yield out
                 return
-            for out in acc.add(chunk_json(sse.data, endpoint)):
+            for out in acc.add(chunk_json(sse.data, endpoint, sse.event)):
                 yield out
-    for sse in decoder.close():
-        if sse.data.strip() == "[DONE]":
-            return
-        for out in acc.add(chunk_json(sse.data, endpoint)):
-            yield out
+            meter.update(acc.output_chars, acc.usage)
     if acc.finish_reason is None:
         raise StreamCutOff(
             f"The stream from {endpoint.provider} ended before the answer was complete "
             "(no finish_reason and no [DONE])."
         )
+    for out in acc.end():
+        yield out
 
 
-def chunk_json(data: str, endpoint: Endpoint) -> JsonDict:
+async def read_limited(
+    response: httpx.Response, limit: int, meter: StreamMeter | None = None
+) -> bytes:
+    """The body, read up to one byte past `limit` (a longer body is not read further)."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        if meter is not None:
+            meter.received(len(chunk))
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            break
+    return b"".join(parts)[: limit + 1]
+
+
+def _too_large(endpoint: Endpoint, what: str) -> AnswerTooLong:
+    return AnswerTooLong(
+        f"{endpoint.provider} sent one {what} of more than {MAX_EVENT_BYTES // 2**20} MiB, "
+        "and it was stopped: no chat answer needs that much. Check the server behind "
+        "kimi.baseUrl."
+    )
+
+
+def chunk_json(data: str, endpoint: Endpoint, event: str = "message") -> JsonDict:
     """One SSE data payload as a chunk; an in-stream error becomes its `ModelError`."""
     try:
         chunk = json.loads(data)
     except ValueError:
-        shown = redact(data[:120], endpoint.secrets())
+        if event == "error":
+            raise stream_error(data, endpoint) from None
+        shown = quote(data, endpoint.secrets(), 120)
         raise StreamCutOff(
-            f"{endpoint.provider} sent a malformed stream event: {shown!r}"
+            f"{endpoint.provider} sent a malformed stream event: {shown!r}."
         ) from None
+    if event == "error" or (isinstance(chunk, dict) and _is_error(chunk)):
+        raise stream_error(chunk, endpoint)
     if not isinstance(chunk, dict):
         raise StreamCutOff(f"{endpoint.provider} sent a stream event that is not an object.")
-    error = chunk.get("error")
-    if error:
-        code = error.get("code") if isinstance(error, dict) else None
-        status = code if isinstance(code, int) and 400 <= code < 600 else 500
-        raise error_from_response(status, data.encode(), None, endpoint)
     return chunk
+
+
+def _is_error(chunk: JsonDict) -> bool:
+    return bool(chunk.get("error")) or (
+        chunk.get("object") == "error" and not isinstance(chunk.get("choices"), list)
+    )
 
 
 def _completion_as_chunk(body: bytes, endpoint: Endpoint) -> JsonDict:
     """A non-streaming `chat.completion` rewritten as one final chunk."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, UnicodeDecodeError):
         data = None
     if not isinstance(data, dict):
-        raise BadRequest(f"{endpoint.provider} answered with JSON that is not a completion.")
-    if data.get("error"):
-        return chunk_json(body.decode("utf-8", "replace"), endpoint)
+        raise BadResponse(f"{endpoint.provider} answered with JSON that is not a completion.")
+    if _is_error(data):
+        raise stream_error(data, endpoint)
     choices = data.get("choices")
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        raise BadRequest(f"{endpoint.provider} answered with a completion without choices.")
-    message = choices[0].get("message") or {}
+        raise BadResponse(f"{endpoint.provider} answered with a completion without choices.")
+    message = choices[0].get("message", choices[0].get("delta"))
+    if not isinstance(message, dict):
+        raise BadResponse(
+            f"{endpoint.provider} answered with a completion whose message is not an object "
+            "(it is not an OpenAI-compatible chat completion). Check kimi.baseUrl."
+        )
     delta: JsonDict = {
-        key: message.get(key) for key in ("content", "reasoning_content") if message.get(key)
+        key: message[key]
+        for key in ("content", "reasoning_content", "reasoning", "reasoning_details")
+        if message.get(key)
     }
     calls = message.get("tool_calls")
     if isinstance(calls, list):
@@ -92,7 +143,5 @@ def _completion_as_chunk(body: bytes, endpoint: Endpoint) -> JsonDict:
     return {
         "model": data.get("model"),
         "usage": data.get("usage"),
-        "choices": [
-            {"index": 0, "delta": delta, "finish_reason": choices[0].get("finish_reason") or "stop"}
-        ],
+        "choices": [{"index": 0, "delta": delta, "finish_reason": choices[0].get("finish_reason")}],
     }

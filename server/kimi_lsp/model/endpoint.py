@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
+from kimi_lsp.model.errors import display_url, url_secrets
+
 
 @dataclass(frozen=True)
 class Timeouts:
@@ -34,6 +36,13 @@ class Endpoint:
         """The Chat Completions URL."""
         return self.base_url.rstrip("/") + "/chat/completions"
 
+    @property
+    def shown_url(self) -> str:
+        """The base URL as messages show it: without credentials written into it."""
+        return display_url(self.base_url)
+
     def secrets(self) -> tuple[str, ...]:
-        """Strings that must never appear in logs or messages."""
-        return (self.api_key.get_secret_value(),) if self.api_key else ()
+        """Strings that must never appear in logs or messages: the key, and a password
+        written into the base URL."""
+        key = (self.api_key.get_secret_value(),) if self.api_key else ()
+        return key + url_secrets(self.base_url)

@@ -7,23 +7,67 @@ passes every text that came from the network through `redact` first.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from kimi_lsp.model.types import Usage
 
 _KEY_PATTERN = re.compile(r"\b(sk|key|tok)-[A-Za-z0-9_\-]{6,}")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[^\s'\"]+")
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,30}://)[^/\s'\"<>]+@")
+_URL_SECRET_PARAM = re.compile(
+    r"(?i)([?&](?:api[_\-]?key|key|token|access[_\-]?token|password|secret|sig|signature)=)"
+    r"[^&#\s'\"<>]+"
+)
+SHOWN_CHARS = 300
+"""How much of an API's own words a message quotes at most."""
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     """Remove every known secret, also as Python escapes it (httpx quotes a header it
-    refuses, e.g. a key ending in a newline, as bytes), any bearer token, and anything
-    shaped like an API key, from `text`."""
+    refuses, e.g. a key ending in a newline, as bytes), any bearer token, the credentials
+    of any URL (`https://user:key@host` and `?key=...`), and anything shaped like an API
+    key, from `text`."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
             text = text.replace(repr(secret)[1:-1], "***")
     text = _BEARER.sub(lambda m: f"{m.group(1)}***", text)
+    text = _URL_USERINFO.sub(lambda m: f"{m.group(1)}***@", text)
+    text = _URL_SECRET_PARAM.sub(lambda m: f"{m.group(1)}***", text)
     return _KEY_PATTERN.sub(lambda m: f"{m.group(1)}-***", text)
+
+
+def quote(text: str, secrets: tuple[str, ...] = (), limit: int = SHOWN_CHARS) -> str:
+    """Text from the network, fit to show: redacted first, then cut to `limit` characters
+    (cutting first could leave the start of a key that redaction no longer recognises)."""
+    text = " ".join(redact(text, secrets).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def display_url(url: str) -> str:
+    """`url` as it may be shown: without user, password or secret query parameters."""
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rpartition("@")[2]
+        if host != parts.netloc:
+            url = urlunsplit(parts._replace(netloc="***@" + host))
+    except ValueError:
+        pass
+    return redact(url)
+
+
+def url_secrets(url: str | None) -> tuple[str, ...]:
+    """The credentials written into a URL: the password, or a user name that stands alone
+    (`https://TOKEN@host`); an ordinary short user name is not a secret."""
+    if not url:
+        return ()
+    try:
+        parts = urlsplit(url)
+        user, password = parts.username, parts.password
+    except ValueError:
+        return ()
+    found = [password] if password else [user] if user and len(user) >= 8 else []
+    return tuple(s for s in found if s and len(s) >= 4)
 
 
 class ModelError(Exception):
@@ -35,6 +79,7 @@ class ModelError(Exception):
     def __init__(
         self, message: str, *, status: int | None = None, usage: Usage | None = None
     ) -> None:
+        message = _URL_USERINFO.sub(lambda m: f"{m.group(1)}***@", message)
         super().__init__(message)
         self.message = message
         self.status = status
@@ -122,6 +167,24 @@ class StreamCutOff(ModelError):
 
     retryable = True
     kind = "cut-off"
+
+
+class AnswerTooLong(StreamCutOff):
+    """The answer went on past its output bound (`max_tokens`, estimated from characters)
+    or the stream past its size bound, and was stopped."""
+
+    retryable = False
+
+
+class AbnormalFinish(StreamCutOff):
+    """The stream ended with a `finish_reason` that is not a finished answer (`error`, ...)."""
+
+
+class BadResponse(ModelError):
+    """The server answered 200 with something that is not a chat completion."""
+
+    retryable = True
+    kind = "bad-response"
 
 
 class ReasoningExhausted(ModelError):

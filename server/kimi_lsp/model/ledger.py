@@ -48,13 +48,36 @@ class UsageLedger:
         """Total dollars, or None when a request used a model with no known price."""
         return None if self.unpriced_requests else self.known_cost_usd
 
-    def check_budget(self) -> None:
-        """Raise `BudgetExceeded` once the session budget is spent."""
-        if self.budget_usd is not None and self.known_cost_usd >= self.budget_usd:
+    def cost_of(self, model: str, usage: Usage) -> float:
+        """Dollars `usage` of `model` would cost (0 when the model has no price)."""
+        price = self.prices.get(model)
+        return 0.0 if price is None else request_cost(usage, price)
+
+    def check_budget(self, pending_usd: float = 0.0, *, streaming: bool = False) -> None:
+        """Raise `BudgetExceeded` once the session budget is spent, counting `pending_usd`
+        (the estimated cost of the request about to be sent, or of the answer streaming)."""
+        budget = self.budget_usd
+        if budget is None:
+            return
+        spent = self.known_cost_usd
+        if spent >= budget:
             raise BudgetExceeded(
-                f"The session budget of ${self.budget_usd:.2f} is spent "
-                f"(${self.known_cost_usd:.4f} so far), so no further model calls are made. "
-                "Raise kimi.budget.sessionUsd or restart the server to continue."
+                f"The session budget of ${budget:.2f} is spent (${spent:.4f} so far), so no "
+                "further model calls are made. Raise kimi.budget.sessionUsd or restart the "
+                "server to continue."
+            )
+        if pending_usd > 0 and spent + pending_usd >= budget:
+            if streaming:
+                raise BudgetExceeded(
+                    f"The session budget of ${budget:.2f} was reached while the model was "
+                    f"answering (${spent:.4f} spent before, about ${pending_usd:.4f} for this "
+                    "answer so far), so the answer was stopped. Raise kimi.budget.sessionUsd "
+                    "or restart the server to continue."
+                )
+            raise BudgetExceeded(
+                f"This request would pass the session budget of ${budget:.2f} "
+                f"(${spent:.4f} spent, about ${pending_usd:.4f} for its prompt), so it was "
+                "not sent. Raise kimi.budget.sessionUsd or restart the server to continue."
             )
 
     def snapshot(self) -> dict[str, int | float | None]:

@@ -1,6 +1,8 @@
 """When to retry a failed model request, and after how long.
 
-429 waits for `Retry-After` (capped), 5xx and dropped connections back off exponentially
+429 waits for the advised delay (capped): `retry-after-ms`, else `Retry-After`, else the
+provider's own header as a LiteLLM proxy forwards it (`llm_provider-retry-after-ms`,
+`llm_provider-retry-after`). 408, 5xx and dropped connections back off exponentially
 with jitter; nothing is retried once content has reached the caller, and client errors
 (400/401/402/403/404, an exhausted quota) are never retried. Ghost text has its own, short
 policy (`GHOST_TEXT`): a suggestion that comes seconds late is in the way, not a help.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from time import time
@@ -76,3 +79,23 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError):
         return None
     return max(when.timestamp() - (time() if now is None else now), 0.0)
+
+
+def _milliseconds(value: str | None) -> float | None:
+    try:
+        ms = float(value) if value else math.nan
+    except ValueError:
+        return None
+    return max(ms / 1000, 0.0) if math.isfinite(ms) else None
+
+
+def retry_after_from(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds to wait, from the first rate-limit header present and readable (header
+    names are matched case-insensitively, as `httpx.Headers` does)."""
+    for prefix in ("", "llm_provider-"):
+        seconds = _milliseconds(headers.get(prefix + "retry-after-ms"))
+        if seconds is None:
+            seconds = parse_retry_after(headers.get(prefix + "retry-after"), now)
+        if seconds is not None:
+            return seconds
+    return None

@@ -2,15 +2,36 @@
 
 Feed it bytes exactly as they come off the socket (any chunk boundaries, including ones
 that split a UTF-8 character or a CRLF pair) and it yields complete events. Follows the
-WHATWG event-stream rules: `data` lines are joined with newlines, comment lines start with
-`:`, a blank line dispatches, and an event still open when the stream ends is discarded.
+WHATWG event-stream rules: a leading byte-order mark is skipped, `data` lines are joined
+with newlines, comment lines start with `:`, a blank line dispatches, and an event still
+open when the stream ends is discarded.
+
+Lines are split on bytes (CR and LF never occur inside a UTF-8 sequence) and each
+complete line is decoded once, so the work is linear in the input whatever the chunking:
+a 50 MB line costs one pass, not one pass per chunk. One line, and one event's data, may
+hold at most `max_event_bytes`; past that `SseTooLarge` is raised before more is kept.
 """
 
 from __future__ import annotations
 
-import codecs
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+MAX_EVENT_BYTES = 8 * 1024 * 1024
+"""Largest line or event accepted. A chunk holds a few tokens; a whole non-streamed answer
+of 131,072 tokens is under 2 MB even with every character escaped."""
+
+_BOM = b"\xef\xbb\xbf"
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+class SseTooLarge(Exception):
+    """One line or event is larger than the decoder accepts."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"an event stream line or event is larger than {limit} bytes")
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -25,50 +46,67 @@ class SseEvent:
 class SseDecoder:
     """Turns a byte stream into `SseEvent`s."""
 
-    def __init__(self) -> None:
-        self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
+    def __init__(self, max_event_bytes: int = MAX_EVENT_BYTES) -> None:
+        self.max_event_bytes = max_event_bytes
+        self._line: list[bytes] = []  # the pieces of the line not yet ended
+        self._line_size = 0
         self._pending_cr = False
+        self._head: bytes | None = b""  # the first bytes, until the BOM question is settled
         self._data: list[str] = []
+        self._data_size = 0
         self._event = ""
         self._id: str | None = None
 
     def feed(self, chunk: bytes) -> Iterator[SseEvent]:
         """Decode `chunk` and yield every event it completes."""
-        text = self._text.decode(chunk)
-        if self._pending_cr and text.startswith("\n"):
-            text = text[1:]
+        if self._head is not None:
+            self._head += chunk
+            if len(self._head) < len(_BOM) and _BOM.startswith(self._head):
+                return  # maybe a BOM split across chunks: wait for more
+            chunk = self._head[len(_BOM) :] if self._head.startswith(_BOM) else self._head
+            self._head = None
+        if self._pending_cr and chunk.startswith(b"\n"):
+            chunk = chunk[1:]
         self._pending_cr = False
-        self._buffer += text
-        yield from self._drain_lines()
+        start = 0
+        for end in _LINE_END.finditer(chunk):
+            line = self._take(chunk[start : end.start()])
+            start = end.end()
+            if end.group() == b"\r" and start == len(chunk):
+                self._pending_cr = True  # a CR at the chunk's end may be half of CRLF
+            if (event := self._process(line)) is not None:
+                yield event
+        if start < len(chunk):
+            self._keep(chunk[start:])
 
     def close(self) -> Iterator[SseEvent]:
-        """End of stream: a final line without a newline is processed, an open event dropped."""
-        self._buffer += self._text.decode(b"", final=True)
-        if self._buffer:
-            self._buffer += "\n"
-            yield from self._drain_lines()
-        self._data, self._event = [], ""
+        """End of stream: an unfinished line or event is discarded (no event is yielded)."""
+        self._line, self._line_size = [], 0
+        self._data, self._data_size, self._event = [], 0, ""
+        yield from ()
 
-    def _drain_lines(self) -> Iterator[SseEvent]:
-        while True:
-            cut = _line_end(self._buffer)
-            if cut is None:
-                return
-            end, width = cut
-            line = self._buffer[:end]
-            if width == 1 and self._buffer[end] == "\r" and end + 1 == len(self._buffer):
-                self._pending_cr = True  # a CR at the chunk's end may be half of CRLF
-            self._buffer = self._buffer[end + width :]
-            event = self._process(line)
-            if event is not None:
-                yield event
+    def _keep(self, piece: bytes) -> None:
+        self._line_size += len(piece)
+        if self._line_size > self.max_event_bytes:
+            raise SseTooLarge(self.max_event_bytes)
+        self._line.append(piece)
+
+    def _take(self, last: bytes) -> str:
+        if self._line:
+            self._keep(last)
+            raw = b"".join(self._line)
+            self._line, self._line_size = [], 0
+        else:
+            if len(last) > self.max_event_bytes:
+                raise SseTooLarge(self.max_event_bytes)
+            raw = last
+        return raw.decode("utf-8", "replace")
 
     def _process(self, line: str) -> SseEvent | None:
         if line == "":
             data = "\n".join(self._data)
             event = SseEvent(data, self._event or "message", self._id) if data else None
-            self._data, self._event = [], ""
+            self._data, self._data_size, self._event = [], 0, ""
             return event
         if line.startswith(":"):
             return None
@@ -76,22 +114,12 @@ class SseDecoder:
         if value.startswith(" "):
             value = value[1:]
         if name == "data":
+            self._data_size += len(value) + 1
+            if self._data_size > self.max_event_bytes:
+                raise SseTooLarge(self.max_event_bytes)
             self._data.append(value)
         elif name == "event":
             self._event = value
         elif name == "id" and "\0" not in value:
             self._id = value
         return None
-
-
-def _line_end(buffer: str) -> tuple[int, int] | None:
-    """Index and width of the first line terminator (CRLF, LF or CR), if any."""
-    lf = buffer.find("\n")
-    cr = buffer.find("\r")
-    if cr == -1 and lf == -1:
-        return None
-    if cr == -1 or (lf != -1 and lf < cr):
-        return lf, 1
-    if cr + 1 < len(buffer) and buffer[cr + 1] == "\n":
-        return cr, 2
-    return cr, 1

@@ -37,22 +37,39 @@ class Usage:
 
     @classmethod
     def from_wire(cls, data: object) -> Usage | None:
-        """Read a `usage` object; None when it is missing or not an object."""
+        """Read a `usage` object; None when it is missing, not an object, or not believable:
+        token counts must be whole numbers from 0 to `MAX_REPORTED_TOKENS` (a server that
+        reports 10^40 tokens, -5 or 2.5 has its usage estimated instead)."""
         if not isinstance(data, dict):
             return None
+        prompt = _count(data.get("prompt_tokens"))
+        completion = _count(data.get("completion_tokens"))
+        if prompt is None or completion is None:
+            return None
         details = data.get("completion_tokens_details")
-        reasoning = details.get("reasoning_tokens") if isinstance(details, dict) else None
-        searches = data.get("web_search_calls", data.get("num_web_search_calls", 0))
+        reasoning = _count(details.get("reasoning_tokens")) if isinstance(details, dict) else None
+        searches = _count(data.get("web_search_calls", data.get("num_web_search_calls", 0)))
         return cls(
-            prompt_tokens=_int(data.get("prompt_tokens")),
-            completion_tokens=_int(data.get("completion_tokens")),
-            reasoning_tokens=reasoning if isinstance(reasoning, int) else None,
-            web_search_calls=_int(searches),
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            reasoning_tokens=reasoning,
+            web_search_calls=searches if searches is not None and searches <= 10_000 else 0,
         )
 
 
-def _int(value: object) -> int:
-    return value if isinstance(value, int) and value >= 0 else 0
+MAX_REPORTED_TOKENS = 10_000_000
+"""More tokens than any model reads or writes in one request: a larger count is not usage."""
+
+
+def _count(value: object) -> int | None:
+    """A token count as a whole number in range, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= MAX_REPORTED_TOKENS:
+        return value
+    return None
 
 
 @dataclass(frozen=True)
@@ -75,7 +92,8 @@ class TurnResult:
     content: str
     reasoning: str
     tool_calls: tuple[ToolCall, ...]
-    finish_reason: str
+    finish_reason: str | None
+    """Exactly as the server sent it: None when the stream ended (with `[DONE]`) without one."""
     usage: Usage | None
     model: str
 
