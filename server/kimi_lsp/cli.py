@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
     logs.configure(args.log_level or "info", args.log_file)
     server = create_server()
-    server.runtime.log_level_override = args.log_level
+    server.session.runtime.log_level_override = args.log_level
     if args.tcp:
         print(f"kimi-lsp listening on {args.host}:{args.port}", file=sys.stderr)
         server.start_tcp(args.host, args.port)

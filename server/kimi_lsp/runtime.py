@@ -1,5 +1,7 @@
-"""What one server session holds: settings, the model service, the usage ledger and, for
-the simulator provider, the built-in simulator. No LSP types in here."""
+"""The server's resources outside LSP: the settings from every source, the model service
+with its HTTP client and usage ledger, the level of the log and, for the simulator
+provider, the built-in simulator. The session (`session.py`) holds one; the LSP-side
+state of the connection is there. No LSP types in here."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ _KEEP = object()
 
 
 class Runtime:
-    """Settings and services of one server session."""
+    """Settings, and the services they configure."""
 
     def __init__(
         self,

@@ -9,12 +9,15 @@ every client can run it; actions are tagged LLM-generated where the client suppo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from kimi_lsp.features.refactor import FIX, PRESET_TITLES, REFACTOR
-from kimi_lsp.server import KimiLanguageServer
+from kimi_lsp.features.commands.fix import FIX
+from kimi_lsp.features.commands.refactor import PRESET_TITLES, REFACTOR
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 EXPLAIN = "kimi.explain"
 KINDS = [

@@ -7,11 +7,14 @@ carry their own indentation (`insertTextMode: asIs`)."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from kimi_lsp.features.ghost_text import answer, enabled_for, query_at
-from kimi_lsp.server import KimiLanguageServer
+from kimi_lsp.ghost_text.requests import answer, enabled_for, query_at
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 _WORD_BEFORE = re.compile(r"[A-Za-z0-9_]*$")
 
@@ -36,7 +39,7 @@ async def provide(
     ls: KimiLanguageServer, params: types.CompletionParams
 ) -> types.CompletionList | None:
     """One AI item, or None."""
-    mode = ls.runtime.settings.completion.fallback
+    mode = ls.session.runtime.settings.completion.fallback
     invoked = params.context is None or (
         params.context.trigger_kind == types.CompletionTriggerKind.Invoked
     )

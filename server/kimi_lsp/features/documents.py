@@ -1,10 +1,16 @@
-"""textDocument/didClose: a closed document's undo record and watchers are dropped."""
+"""textDocument/didClose: the session forgets the document (its line index, its undo
+record, the ghost text shown in it and any suggestion still being asked for).
+
+`didOpen` and `didChange` are applied by the protocol (`lsp/protocol.py`)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from kimi_lsp.server import KimiLanguageServer
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 
 def register(server: KimiLanguageServer) -> None:
@@ -12,6 +18,4 @@ def register(server: KimiLanguageServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: KimiLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.undo.forget(params.text_document.uri)
-        ls.kimi_protocol.indexes.pop(params.text_document.uri, None)
-        ls.completions.typing.forget(params.text_document.uri)
+        ls.session.forget(params.text_document.uri)

@@ -7,10 +7,14 @@ Automatic requests get one item, explicit ones up to three alternatives. With
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from kimi_lsp.features.ghost_text import answer, enabled_for, query_at
-from kimi_lsp.server import KimiLanguageServer
+from kimi_lsp.ghost_text.requests import answer, enabled_for, query_at
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 
 def register(server: KimiLanguageServer) -> None:

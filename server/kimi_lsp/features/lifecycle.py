@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from kimi_lsp.logs import ClientLogHandler, set_level
-from kimi_lsp.server import KimiLanguageServer
 from kimi_lsp.text import encoding_name
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +26,13 @@ def register(server: KimiLanguageServer) -> None:
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: KimiLanguageServer, params: types.InitializeParams) -> None:
-        problems = ls.runtime.reload(init_options=params.initialization_options)
-        set_level(ls.runtime.log_level)
+        runtime = ls.session.runtime
+        problems = runtime.reload(init_options=params.initialization_options)
+        set_level(runtime.log_level)
         _attach_client_log(ls)
         _show_problems(ls, problems)
         client = params.client_info.name if params.client_info else "unknown client"
-        ls.client_name = params.client_info.name if params.client_info else ""
+        ls.session.client_name = params.client_info.name if params.client_info else ""
         encoding = encoding_name(ls.workspace.position_encoding)
         log.info("kimi-lsp initialized for %s (positions in %s)", client, encoding)
         ls.kimi_protocol.ready = True
@@ -58,8 +61,7 @@ def register(server: KimiLanguageServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: KimiLanguageServer, params: Any) -> None:
-        await ls.kimi_protocol.cancel_commands()
-        await ls.runtime.aclose()
+        await ls.session.aclose()
 
 
 async def _pull_settings(ls: KimiLanguageServer, pushed: object) -> None:
@@ -77,15 +79,16 @@ async def _pull_settings(ls: KimiLanguageServer, pushed: object) -> None:
             return
     elif pushed is None:
         return
-    problems = ls.runtime.reload(workspace=workspace)
-    set_level(ls.runtime.log_level)
+    runtime = ls.session.runtime
+    problems = runtime.reload(workspace=workspace)
+    set_level(runtime.log_level)
     _show_problems(ls, problems)
 
 
 def _show_problems(ls: KimiLanguageServer, problems: list[str]) -> None:
     """Show settings problems, once for each distinct set."""
-    if problems and problems != ls.shown_problems:
-        ls.shown_problems = problems
+    if problems and problems != ls.session.shown_problems:
+        ls.session.shown_problems = problems
         ls.show("kimi-lsp settings: " + "; ".join(problems), types.MessageType.Warning)
 
 

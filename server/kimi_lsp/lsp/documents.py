@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from kimi_lsp.lsp.protocol import KimiProtocol
 from kimi_lsp.text import Encoding, LineIndex, PositionError, encoding_name
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 
 @dataclass(frozen=True)
@@ -40,17 +42,14 @@ class DocumentSnapshot:
         return start, end
 
 
-def snapshot(ls: LanguageServer, uri: str) -> DocumentSnapshot:
+def snapshot(ls: KimiLanguageServer, uri: str) -> DocumentSnapshot:
     """The current state of an open document; InvalidParams if the editor has not opened it."""
     document = ls.workspace.text_documents.get(uri)
     if document is None:
         raise JsonRpcInvalidParams(
             f"{uri} is not open in the editor; open it, then run the command again."
         )
-    protocol = ls.protocol
-    index = (
-        protocol.index_of(uri) if isinstance(protocol, KimiProtocol) else LineIndex(document.source)
-    )
+    index = ls.session.documents.index_of(document)
     text = index.text
     return DocumentSnapshot(
         uri=uri,

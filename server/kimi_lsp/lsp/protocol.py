@@ -1,7 +1,8 @@
 """pygls protocol with the fixes every kimi-lsp command relies on.
 
 1. `$/cancelRequest` reaches `workspace/executeCommand` handlers: pygls runs a command as
-   a separate task that the cancel never reaches, so commands register their task here.
+   a separate task that the cancel never reaches, so commands register their task with
+   the session (`lsp/cancellation.py`) and the cancel is passed on to it.
 2. pygls#621: a reply to a server->client request whose waiter was cancelled must not turn
    into an "Error in server" popup.
 3. `shutdown` while commands run: pygls cancels pending futures while iterating the dict
@@ -12,7 +13,8 @@
    first, so an object inside params that looks like a request was answered as one.
 5. `didChange` is applied with LSP line breaks (`\\n`, `\\r\\n`, `\\r` only). pygls splits
    with `str.splitlines`, which also breaks at form feeds and U+2028, and so corrupts
-   documents containing them. A change for a document that is not open is ignored.
+   documents containing them (`lsp/documents.py`). A change for a document that is not
+   open is ignored.
 6. Client mistakes in notifications are logged and ignored, not raised inside pygls: a
    `$/cancelRequest` or `window/workDoneProgress/cancel` whose id or token is not a number
    or string (lsprotocol lets any JSON through there), a notebook change for a notebook or
@@ -21,10 +23,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Generator
-from typing import Any, cast
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import unquote
 
 import cattrs
@@ -33,30 +34,32 @@ from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerNotInitialized
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
-from kimi_lsp.edits.region import Change
 from kimi_lsp.text import Encoding, LineIndex, encoding_name
+
+if TYPE_CHECKING:
+    from pygls.lsp.server import LanguageServer
+
+    from kimi_lsp.session import Session
 
 log = logging.getLogger(__name__)
 
 MsgId = int | str
 _ANSWERED = object()
 """Stands for a request answered while it was being read."""
-Watcher = Callable[[str, list[Change], str], None]
+
+
+class _WithSession(Protocol):
+    session: Session
 
 
 class KimiProtocol(LanguageServerProtocol):
-    """The language-server protocol with cancellable commands."""
+    """The language-server protocol with cancellable commands. Its state lives in the
+    server's `Session` (running commands, open documents' line indexes)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.command_tasks: dict[MsgId, asyncio.Task[Any]] = {}
-        """The work of each running command, by the client's request id."""
-        self.command_runners: set[asyncio.Task[Any]] = set()
-        """The tasks that answer those requests."""
-        self.indexes: dict[str, tuple[int | None, LineIndex]] = {}
-        """Line index of each open document at a version, kept up to date change by change."""
-        self.watchers: dict[str, list[Watcher]] = {}
-        """Called with every change of a document, by URI (edit writers, undo records)."""
+    def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
+        super().__init__(server, converter)
+        self.session: Session = cast(_WithSession, server).session
+        """The session of the server this protocol belongs to (set before the protocol)."""
         self.ready = False
         """Set once `initialize` succeeded; before that, only `initialize`, `shutdown` and
         `exit` are handled."""
@@ -134,9 +137,7 @@ class KimiProtocol(LanguageServerProtocol):
         if not isinstance(msg_id, int | str):
             log.warning("$/cancelRequest with an id that is not a number or string: ignored")
             return
-        task = self.command_tasks.pop(msg_id, None)
-        if task is not None:
-            task.cancel()
+        self.session.commands.cancel_request(msg_id)
         super()._handle_cancel_notification(msg_id)
 
     def _handle_response(self, msg_id: MsgId, result: Any = None, error: Any = None) -> None:
@@ -145,14 +146,6 @@ class KimiProtocol(LanguageServerProtocol):
             self._request_futures.pop(msg_id, None)
             return
         super()._handle_response(msg_id, result, error)
-
-    async def cancel_commands(self) -> None:
-        """Cancel every running command and wait until each has answered."""
-        for task in list(self.command_tasks.values()):
-            task.cancel()
-        runners = [t for t in self.command_runners if t is not asyncio.current_task()]
-        if runners:
-            await asyncio.wait(runners)
 
     @lsp_method(types.SHUTDOWN)
     def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
@@ -196,30 +189,7 @@ class KimiProtocol(LanguageServerProtocol):
 
     def index_of(self, uri: str) -> LineIndex:
         """The line index of an open document's current text (built once, then kept)."""
-        document = self.workspace.text_documents[uri]
-        cached = self.indexes.get(uri)
-        if (
-            cached is not None
-            and cached[0] == document.version
-            and cached[1].text is document.source
-        ):
-            return cached[1]
-        index = LineIndex(document.source)
-        self.indexes[uri] = (document.version, index)
-        return index
-
-    def watch(self, uri: str, watcher: Watcher) -> Callable[[], None]:
-        """Call `watcher(before, changes, after)` on every change of `uri`; returns the undo."""
-        self.watchers.setdefault(uri, []).append(watcher)
-
-        def unwatch() -> None:
-            listeners = self.watchers.get(uri, [])
-            if watcher in listeners:
-                listeners.remove(watcher)
-            if not listeners:
-                self.watchers.pop(uri, None)
-
-        return unwatch
+        return self.session.documents.index_of(self.workspace.text_documents[uri])
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(
@@ -232,27 +202,9 @@ class KimiProtocol(LanguageServerProtocol):
             log.warning("didChange for %s, which is not open: ignored", uri)
             return None
         encoding = cast(Encoding, encoding_name(self.workspace.position_encoding))
-        index = self.index_of(uri)
-        before = index.text
-        changes: list[Change] = []
-        for change in params.content_changes:
-            if isinstance(change, types.TextDocumentContentChangePartial):
-                start = index.clamped_offset(change.range.start, encoding)
-                end = max(start, index.clamped_offset(change.range.end, encoding))
-                index = index.edited(start, end, change.text)
-            else:
-                start, end = 0, len(index.text)
-                index = LineIndex(change.text)
-            changes.append((start, end, change.text))
-        text = index.text
-        document._source = text
-        document.version = params.text_document.version
-        self.indexes[uri] = (document.version, index)
-        for watcher in list(self.watchers.get(uri, ())):
-            try:
-                watcher(before, changes, text)
-            except Exception:
-                log.exception("a document watcher failed")
+        self.session.documents.apply(
+            document, params.content_changes, params.text_document.version, encoding
+        )
         if (user_handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield user_handler, (params,), None
         return None

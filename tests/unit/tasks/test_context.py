@@ -6,8 +6,8 @@ import gc
 
 import pytest
 
-from kimi_lsp.completion import context as completion_context
-from kimi_lsp.completion.context import best_snippets
+from kimi_lsp.ghost_text import context as completion_context
+from kimi_lsp.ghost_text.context import best_snippets
 from kimi_lsp.tasks.context import SelectionTooLarge, gather
 from kimi_lsp.text import LineIndex
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kimi_lsp.completion.context import cursor_context
-from kimi_lsp.completion.postprocess import clean, extract, wants_multiline
+from kimi_lsp.ghost_text.context import cursor_context
+from kimi_lsp.ghost_text.postprocess import clean, extract, wants_multiline
 from kimi_lsp.text import LineIndex
 
 
@@ -104,7 +104,7 @@ def test_alternatives_are_extracted_in_order() -> None:
 
 
 def test_typing_through_does_not_repeat_an_auto_inserted_bracket() -> None:
-    from kimi_lsp.completion.reuse import TypingThrough
+    from kimi_lsp.ghost_text.reuse import TypingThrough
 
     reuse = TypingThrough()
     text = "x = \n"

@@ -7,17 +7,19 @@ button) closes the model stream at once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kimi_lsp.features.model_command import run_model_command
-from kimi_lsp.features.selection import selection_context
-from kimi_lsp.features.streaming import StreamNotifier
 from kimi_lsp.lsp.arguments import one_object, optional_str, range_of, uri_of
 from kimi_lsp.lsp.documents import snapshot
+from kimi_lsp.lsp.model_command import run_model_command
 from kimi_lsp.lsp.progress import WorkDone
+from kimi_lsp.lsp.selection import selection_context
+from kimi_lsp.lsp.streaming import StreamNotifier
 from kimi_lsp.lsp.toolbox import make_toolbox
-from kimi_lsp.server import KimiLanguageServer
 from kimi_lsp.tasks.explain import explain
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 COMMAND = "kimi.explain"
 
@@ -31,14 +33,16 @@ async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
     start, end = doc.offsets(rng)
     data = selection_context(ls, doc, start, end)
 
+    runtime = ls.session.runtime
+
     async def body(stream: StreamNotifier, progress: WorkDone) -> dict[str, Any]:
         markdown = await explain(
-            ls.runtime.service,
-            await ls.runtime.endpoint(),
+            runtime.service,
+            await runtime.endpoint(),
             data,
-            max_tokens=ls.runtime.max_tokens,
-            toolbox=make_toolbox(ls, ls.runtime.settings.tools),
-            web_search=ls.runtime.settings.web_search,
+            max_tokens=runtime.max_tokens,
+            toolbox=make_toolbox(ls, runtime.settings.tools),
+            web_search=runtime.settings.web_search,
             on_delta=stream.delta,
             on_status=progress.report,
         )

@@ -11,11 +11,11 @@ from contextlib import aclosing
 from dataclasses import dataclass
 
 from kimi_lsp import prompts
-from kimi_lsp.completion.context import CHARS_PER_TOKEN, best_snippets, cursor_context
-from kimi_lsp.completion.pause import RateLimitPause
-from kimi_lsp.completion.postprocess import clean, extract, wants_multiline
-from kimi_lsp.completion.reuse import CompletionCache, TypingThrough
 from kimi_lsp.config.settings import CompletionSettings
+from kimi_lsp.ghost_text.context import CHARS_PER_TOKEN, best_snippets, cursor_context
+from kimi_lsp.ghost_text.pause import RateLimitPause
+from kimi_lsp.ghost_text.postprocess import clean, extract, wants_multiline
+from kimi_lsp.ghost_text.reuse import CompletionCache, TypingThrough
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.errors import RateLimited
 from kimi_lsp.model.retry import GHOST_TEXT

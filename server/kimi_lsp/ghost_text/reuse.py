@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from kimi_lsp.completion.context import CursorContext
-from kimi_lsp.completion.postprocess import drop_closing_overlap
+from kimi_lsp.ghost_text.context import CursorContext
+from kimi_lsp.ghost_text.postprocess import drop_closing_overlap
 
 ANCHOR_CHARS = 64
 

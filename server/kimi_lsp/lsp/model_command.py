@@ -11,17 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pygls.exceptions import JsonRpcException
 
-from kimi_lsp.features.errors import internal_error, request_failed
-from kimi_lsp.features.streaming import StreamNotifier
-from kimi_lsp.features.usage import cost_line
-from kimi_lsp.lsp.cancellation import run_cancellable
+from kimi_lsp.lsp.cancellation import ActiveCommand
+from kimi_lsp.lsp.errors import internal_error, request_failed
 from kimi_lsp.lsp.progress import WorkDone
+from kimi_lsp.lsp.streaming import StreamNotifier
 from kimi_lsp.model.errors import ModelError
-from kimi_lsp.server import ActiveCommand, KimiLanguageServer
+from kimi_lsp.model.ledger import UsageLedger
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +39,14 @@ async def run_model_command(
     uri: str | None = None,
 ) -> dict[str, Any]:
     """Run `body(stream, progress)` as the command's cancellable work."""
+    commands = ls.session.commands
+    ledger = ls.session.runtime.ledger
 
     async def work() -> dict[str, Any]:
         progress = WorkDone(ls, title)
         me = asyncio.current_task()
         if me is not None:
-            ls.active[me] = ActiveCommand(stream.kind, uri)
+            commands.started(me, ActiveCommand(stream.kind, uri))
         try:
             await progress.begin("thinking", cancel=asyncio.current_task())
             result = await body(stream, progress)
@@ -62,17 +66,25 @@ async def run_model_command(
             raise failure from None
         finally:
             if me is not None:
-                ls.active.pop(me, None)
+                commands.finished(me)
         status = result.get("status", "applied")
         if status == "applied":
             stream.done()
-            progress.end(f"done · {cost_line(ls)}")
+            progress.end(f"done · {cost_line(ledger)}")
         else:  # a rewrite that stopped, failed or was cancelled answers with its status
             stream.done(error=str(result.get("message") or status))
-            progress.end(f"{status} · {cost_line(ls)}")
+            progress.end(f"{status} · {cost_line(ledger)}")
         return result
 
-    return await run_cancellable(ls.kimi_protocol, work, title)
+    return await commands.run(ls.protocol.msg_id, work, title)
+
+
+def cost_line(ledger: UsageLedger) -> str:
+    """A short summary for progress and messages, e.g. `session $0.0123 · 4 requests`."""
+    cost = ledger.cost_usd
+    spent = "cost unknown" if cost is None else f"${cost:.4f}"
+    plural = "" if ledger.requests == 1 else "s"
+    return f"session {spent} · {ledger.requests} request{plural}"
 
 
 def _close(stream: StreamNotifier, progress: WorkDone, why: str) -> None:

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -23,17 +23,19 @@ from kimi_lsp.edits.region import Region
 from kimi_lsp.edits.reply import Fitting, progressive
 from kimi_lsp.edits.session import EditSession
 from kimi_lsp.edits.writer import EditorNotResponding, RegionTouched, RegionWriter
-from kimi_lsp.features.errors import REQUEST_FAILED
-from kimi_lsp.features.model_command import run_model_command
-from kimi_lsp.features.streaming import StreamNotifier
 from kimi_lsp.lsp.documents import DocumentSnapshot
 from kimi_lsp.lsp.edit_port import DocumentClosed, LspEditPort
+from kimi_lsp.lsp.errors import REQUEST_FAILED
+from kimi_lsp.lsp.model_command import run_model_command
 from kimi_lsp.lsp.progress import WorkDone
+from kimi_lsp.lsp.streaming import StreamNotifier
 from kimi_lsp.lsp.toolbox import make_toolbox
 from kimi_lsp.model.errors import ModelError
-from kimi_lsp.server import KimiLanguageServer
 from kimi_lsp.tasks.context import SelectionContext
 from kimi_lsp.tasks.rewrite import rewrite
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ async def run_rewrite(
     stream_id: str | None,
 ) -> dict[str, Any]:
     """Stream the rewrite of [start, end) of `doc` into the editor."""
-    if doc.uri in ls.writing:
+    if doc.uri in ls.session.writing:
         raise JsonRpcException(
             code=REQUEST_FAILED,
             message="Kimi is already writing into this document; wait for it or cancel it.",
@@ -71,22 +73,22 @@ async def run_rewrite(
 
     port = LspEditPort(ls, doc.uri)
     writer = RegionWriter(port, Region(start, end))
-    unwatch = ls.kimi_protocol.watch(doc.uri, writer.on_change)  # before any await
+    unwatch = ls.session.documents.watch(doc.uri, writer.on_change)  # before any await
     session = EditSession(writer, original)
     stream = StreamNotifier(ls, kind, stream_id)
-    ls.writing.add(doc.uri)
+    ls.session.writing.add(doc.uri)
     kept = False
 
     async def body(stream: StreamNotifier, progress: WorkDone) -> dict[str, Any]:
         nonlocal kept
         try:
             code = await rewrite(
-                ls.runtime.service,
-                await ls.runtime.endpoint(),
+                ls.session.runtime.service,
+                await ls.session.runtime.endpoint(),
                 context,
                 instruction,
-                max_tokens=ls.runtime.max_tokens,
-                toolbox=make_toolbox(ls, ls.runtime.settings.tools),
+                max_tokens=ls.session.runtime.max_tokens,
+                toolbox=make_toolbox(ls, ls.session.runtime.settings.tools),
                 on_code=lambda code: (
                     session.set_target(
                         progressive(original, native(fitting.fit(code, final=False)))
@@ -120,7 +122,7 @@ async def run_rewrite(
             return _result("failed", stream, writer, message)
         finally:
             session.close()
-        ls.undo.remember(doc.uri, UndoRecord(writer, original, final, unwatch))
+        ls.session.undo.remember(doc.uri, UndoRecord(writer, original, final, unwatch))
         kept = True
         return _result("applied", stream, writer, None)
 
@@ -129,7 +131,7 @@ async def run_rewrite(
             ls, title=f"Kimi: {kind}", stream=stream, body=body, uri=doc.uri
         )
     finally:
-        ls.writing.discard(doc.uri)
+        ls.session.writing.discard(doc.uri)
         if not kept:
             unwatch()
 

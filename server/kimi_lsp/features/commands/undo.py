@@ -3,15 +3,17 @@ edit, however many edits the stream took; refused once the region was changed by
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pygls.exceptions import JsonRpcException
 
 from kimi_lsp.edits.writer import EditorNotResponding, RegionTouched
-from kimi_lsp.features.errors import REQUEST_FAILED
 from kimi_lsp.lsp.arguments import one_object, uri_of
 from kimi_lsp.lsp.edit_port import DocumentClosed
-from kimi_lsp.server import KimiLanguageServer
+from kimi_lsp.lsp.errors import REQUEST_FAILED
+
+if TYPE_CHECKING:
+    from kimi_lsp.session import Session
 
 COMMAND = "kimi.undo"
 
@@ -20,12 +22,12 @@ def _refuse(message: str) -> JsonRpcException:
     return JsonRpcException(code=REQUEST_FAILED, message=f"Kimi: {message}")
 
 
-async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
+async def run(session: Session, args: tuple[Any, ...]) -> dict[str, Any]:
     """Undo the last rewrite of the document."""
     uri = uri_of(one_object(args, COMMAND, "{uri}"), COMMAND)
-    if uri in ls.writing:
+    if uri in session.writing:
         raise _refuse("a rewrite is still being written here; cancel it instead.")
-    record = ls.undo.get(uri)
+    record = session.undo.get(uri)
     if record is None:
         raise _refuse("there is no Kimi edit to undo in this document.")
     if not record.intact:
@@ -33,13 +35,13 @@ async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
             "the text Kimi wrote has been changed since, so undo was refused "
             "(use the editor's undo instead)."
         )
-    ls.writing.add(uri)  # no rewrite may start while the undo is being written
+    session.writing.add(uri)  # no rewrite may start while the undo is being written
     try:
         await record.writer.write(record.original)
     except (RegionTouched, EditorNotResponding, DocumentClosed) as error:
         raise _refuse(f"undo failed: {error}") from None
     finally:
-        ls.writing.discard(uri)
-        if ls.undo.get(uri) is record:
-            ls.undo.forget(uri)
+        session.writing.discard(uri)
+        if session.undo.get(uri) is record:
+            session.undo.forget(uri)
     return {"status": "applied", "edits": 1}

@@ -1,34 +1,37 @@
-"""kimi.refactor {uri, range, instruction} and kimi.fix {uri, range, diagnostics}.
+"""kimi.refactor {uri, range, instruction | preset}: rewrite the selection as the
+instruction says, streaming the model's replacement into it (`lsp/rewrite.py`).
 
-Both stream the model's replacement into the selection (`features/rewrite.py`). Without
-an instruction, refactor asks the user to pick a preset (`window/showMessageRequest`);
-editors with a prompt of their own (the VS Code and Neovim plugins) ask before calling.
+Without an instruction, refactor asks the user to pick a preset
+(`window/showMessageRequest`); editors with a prompt of their own (the VS Code and Neovim
+plugins) ask before calling. A cursor (an empty range) stands for its whole line.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from kimi_lsp import prompts
-from kimi_lsp.features.rewrite import run_rewrite
-from kimi_lsp.features.selection import selection_context
 from kimi_lsp.lsp.arguments import one_object, optional_str, range_of, uri_of
 from kimi_lsp.lsp.documents import snapshot
-from kimi_lsp.server import KimiLanguageServer
+from kimi_lsp.lsp.rewrite import run_rewrite
+from kimi_lsp.lsp.selection import selection_context
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 REFACTOR = "kimi.refactor"
-FIX = "kimi.fix"
 PRESET_TITLES = {
     "docstring": "Add docstring",
     "types": "Add type hints",
     "simplify": "Simplify",
 }
+"""The presets of `prompts.PRESETS` as the user sees them (code actions, the question)."""
 
 
-async def run_refactor(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
+async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
     """kimi.refactor: rewrite the selection as the instruction says."""
     obj = one_object(args, REFACTOR, "{uri, range, instruction}")
     uri, rng = uri_of(obj, REFACTOR), range_of(obj, REFACTOR)
@@ -45,21 +48,10 @@ async def run_refactor(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[st
         if asked is None:
             return {"status": "cancelled", "message": "No instruction was given."}
         instruction = asked
-    return await _start(ls, REFACTOR, "refactor", obj, uri, rng, instruction)
+    return await rewrite_range(ls, REFACTOR, "refactor", obj, uri, rng, instruction)
 
 
-async def run_fix(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
-    """kimi.fix: rewrite the range so that the given diagnostics go away."""
-    obj = one_object(args, FIX, "{uri, range, diagnostics}")
-    uri, rng = uri_of(obj, FIX), range_of(obj, FIX)
-    raw = obj.get("diagnostics")
-    if not isinstance(raw, list) or not raw:
-        raise JsonRpcInvalidParams(f"{FIX}: `diagnostics` must be a non-empty list of diagnostics.")
-    problems = [_describe(d) for d in raw]
-    return await _start(ls, FIX, "fix", obj, uri, rng, prompts.fix_instruction(problems))
-
-
-async def _start(
+async def rewrite_range(
     ls: KimiLanguageServer,
     command: str,
     kind: str,
@@ -68,6 +60,8 @@ async def _start(
     rng: types.Range,
     instruction: str,
 ) -> dict[str, Any]:
+    """Rewrite `rng` of `uri` (its whole line for a cursor) as `instruction` says; shared
+    with kimi.fix, whose instruction names the diagnostics."""
     doc = snapshot(ls, uri)
     start, end = doc.offsets(rng)
     if start == end:  # a cursor: the whole line
@@ -107,19 +101,3 @@ async def _ask_for_preset(ls: KimiLanguageServer) -> str | None:
         if choice.title == title:
             return prompts.PRESETS[key]
     return None
-
-
-def _describe(diagnostic: object) -> str:
-    """`line 3: [pyflakes F401] 'os' imported but unused`."""
-    if not isinstance(diagnostic, dict) or not isinstance(diagnostic.get("message"), str):
-        raise JsonRpcInvalidParams(f"{FIX}: each diagnostic needs a `message` string.")
-    where = ""
-    rng = diagnostic.get("range")
-    if isinstance(rng, dict) and isinstance(rng.get("start"), dict):
-        line = rng["start"].get("line")
-        if isinstance(line, int):
-            where = f"line {line + 1}: "
-    origin = " ".join(
-        str(diagnostic[k]) for k in ("source", "code") if diagnostic.get(k) not in (None, "")
-    )
-    return f"{where}{'[' + origin + '] ' if origin else ''}{diagnostic['message']}"

@@ -6,19 +6,17 @@ cancelled explain answers RequestCancelled.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kimi_lsp.server import KimiLanguageServer
+if TYPE_CHECKING:
+    from kimi_lsp.session import Session
+
+COMMAND = "kimi.cancel"
 
 
-def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
+def run(session: Session, args: tuple[Any, ...]) -> dict[str, Any]:
     """Cancel matching commands; returns how many."""
     uri = None
     if args and isinstance(args[0], dict) and isinstance(args[0].get("uri"), str):
         uri = args[0]["uri"]
-    cancelled = 0
-    for task, command in list(ls.active.items()):
-        if uri is None or command.uri == uri:
-            task.cancel()
-            cancelled += 1
-    return {"cancelled": cancelled}
+    return {"cancelled": session.commands.cancel(uri)}

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kimi_lsp.server import KimiLanguageServer
+if TYPE_CHECKING:
+    from kimi_lsp.session import Session
+
+COMMAND = "kimi.status"
 
 
-def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
-    """Counts of live work (arguments are ignored). `tasks` leaves out the task answering
-    this request, so an idle server reports the same number every time."""
+def run(session: Session, open_documents: int) -> dict[str, Any]:
+    """Counts of live work. `tasks` leaves out the task answering this request, so an idle
+    server reports the same number every time."""
     current = asyncio.current_task()
     tasks = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
     return {
-        "commandsRunning": len(ls.active),
-        "documentsBeingRewritten": len(ls.writing),
-        "ghostTextRequests": len(ls.ghost_requests),
-        "ghostTextPausedSeconds": round(ls.completions.paused_for(), 1),
-        "openDocuments": len(ls.workspace.text_documents),
+        "commandsRunning": len(session.commands),
+        "documentsBeingRewritten": len(session.writing),
+        "ghostTextRequests": len(session.ghost_text.running),
+        "ghostTextPausedSeconds": round(session.ghost_text.engine.paused_for(), 1),
+        "openDocuments": open_documents,
         "tasks": len(tasks),
         "memoryMb": _rss_mb(),
     }

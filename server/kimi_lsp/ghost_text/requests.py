@@ -1,28 +1,35 @@
-"""What the two completion surfaces share: the query for a position, one request per
-document at a time (a newer one supersedes the older, which answers "nothing"), and
-model failures told once (until the model answers again) instead of on every keystroke."""
+"""What the two ghost-text surfaces share (`features/inline_completion.py` and the
+`features/completion.py` fallback): the query for a position, one request per document at
+a time (a newer one supersedes the older, which answers "nothing"), and model failures
+told once (until the model answers again) instead of on every keystroke.
+
+The one module of the package that speaks LSP; the state it uses is the session's
+`GhostText` (`state.py`)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from kimi_lsp.completion.engine import Answer, CompletionQuery
+from kimi_lsp.ghost_text.engine import Answer, CompletionQuery
 from kimi_lsp.lsp.documents import snapshot
 from kimi_lsp.model.errors import BudgetExceeded, ModelError
-from kimi_lsp.server import KimiLanguageServer
 from kimi_lsp.text import LineIndex, PositionError
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 log = logging.getLogger(__name__)
 
 
 def enabled_for(ls: KimiLanguageServer, language: str) -> bool:
     """Whether automatic suggestions are on for this language."""
-    settings = ls.runtime.settings.completion
+    settings = ls.session.runtime.settings.completion
     return settings.languages.get(language, settings.enabled)
 
 
@@ -56,32 +63,35 @@ def query_at(
 def neighbours(ls: KimiLanguageServer, uri: str) -> list[tuple[str, LineIndex]]:
     """Other open documents (at most eight), for related snippets."""
     out: list[tuple[str, LineIndex]] = []
-    for other in list(ls.workspace.text_documents)[-9:]:
+    documents = ls.workspace.text_documents
+    for other in list(documents)[-9:]:
         if other != uri:
             path = to_fs_path(other) or other
-            out.append((os.path.basename(path), ls.kimi_protocol.index_of(other)))
+            out.append((os.path.basename(path), ls.session.documents.index_of(documents[other])))
     return out[-8:]
 
 
 async def answer(ls: KimiLanguageServer, query: CompletionQuery) -> Answer:
     """Run the engine for `query`, superseding the document's previous request."""
-    previous = ls.ghost_requests.get(query.uri)
+    state = ls.session.ghost_text
+    runtime = ls.session.runtime
+    previous = state.running.get(query.uri)
     if previous is not None and not previous.done():
         previous.cancel()
     work = asyncio.ensure_future(
-        ls.completions.complete(
+        state.engine.complete(
             query,
-            settings=ls.runtime.settings.completion,
-            service=ls.runtime.service,
-            endpoint=ls.runtime.completion_endpoint,
+            settings=runtime.settings.completion,
+            service=runtime.service,
+            endpoint=runtime.completion_endpoint,
             neighbours=lambda: neighbours(ls, query.uri),
         )
     )
-    ls.ghost_requests[query.uri] = work
+    state.running[query.uri] = work
     try:
         result = await work
         if result.source in ("model", "none"):
-            ls.ghost_told.clear()  # the model answers again: a new failure is told again
+            state.told.clear()  # the model answers again: a new failure is told again
         return result
     except asyncio.CancelledError:
         current = asyncio.current_task()
@@ -92,17 +102,18 @@ async def answer(ls: KimiLanguageServer, query: CompletionQuery) -> Answer:
         _tell(ls, error, query.automatic)
         return Answer([], "error")
     finally:
-        if ls.ghost_requests.get(query.uri) is work:
-            del ls.ghost_requests[query.uri]
+        if state.running.get(query.uri) is work:
+            del state.running[query.uri]
         if not work.done():
             work.cancel()
 
 
 def _tell(ls: KimiLanguageServer, error: ModelError, automatic: bool) -> None:
     """Explicit requests always explain a failure; automatic ones once per kind."""
-    if automatic and error.kind in ls.ghost_told:
+    told = ls.session.ghost_text.told
+    if automatic and error.kind in told:
         log.debug("completion failed again: %s", error.message)
         return
-    ls.ghost_told.add(error.kind)
+    told.add(error.kind)
     prefix = "Kimi ghost text paused" if isinstance(error, BudgetExceeded) else "Kimi ghost text"
     ls.show(f"{prefix}: {error.message}", types.MessageType.Warning)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from kimi_lsp.completion.context import CursorContext
+from kimi_lsp.ghost_text.context import CursorContext
 
 _BLOCK = re.compile(r"<completion>(.*?)(?:</completion>|$)", re.S)
 _THINK = re.compile(r"<(think|thinking|reasoning)>.*?(</\1>|$)", re.S | re.I)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from kimi_lsp.features.errors import request_failed
+from typing import TYPE_CHECKING
+
 from kimi_lsp.lsp.documents import DocumentSnapshot
+from kimi_lsp.lsp.errors import request_failed
 from kimi_lsp.model.errors import ModelError
-from kimi_lsp.server import KimiLanguageServer
 from kimi_lsp.tasks.context import SelectionContext, gather
+
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 
 def selection_context(
     ls: KimiLanguageServer, doc: DocumentSnapshot, start: int, end: int
 ) -> SelectionContext:
     """The selection [start, end) of `doc` with its surrounding lines."""
-    settings = ls.runtime.settings.explain
+    settings = ls.session.runtime.settings.explain
     try:
         return gather(
             doc.index,

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kimi_lsp.server import KimiLanguageServer
+if TYPE_CHECKING:
+    from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 STREAM = "kimi/stream"
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from kimi_lsp.completion.engine import CompletionEngine, CompletionQuery
 from kimi_lsp.config.settings import CompletionSettings
+from kimi_lsp.ghost_text.engine import CompletionEngine, CompletionQuery
 from kimi_lsp.model.client import ModelClient
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.errors import RateLimited, ServerError
