@@ -137,3 +137,85 @@ async def test_nothing_the_server_writes_holds_the_key_at_any_level(
         at = text.find(SIM_KEY)
         assert at == -1, f"the key appears in {where}: {text[max(0, at - 300) : at + 30]}"
         assert f"Bearer {SIM_KEY[:6]}" not in text, f"an Authorization header appears in {where}"
+
+
+URL_PASSWORD = "urlPassw0rdQ7v9XmZp4"
+
+
+async def start_raw(
+    env: dict[str, str], tmp_path: Path, options: dict[str, Any]
+) -> RecordingServer:
+    log_file = tmp_path / "server.log"
+    server = await RecordingServer.start(
+        env, "--log-level", "debug", "--log-file", str(log_file), stderr=True
+    )
+    init = await server.request(
+        "initialize",
+        {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {},
+         "initializationOptions": {"kimi": options}},
+    )  # fmt: skip
+    assert "result" in init
+    server.notify("initialized", {})
+    return server
+
+
+async def test_credentials_in_the_base_url_never_reach_any_output(tmp_path: Path) -> None:
+    """`kimi.baseUrl` with a user and password: every error, `window/logMessage`, stderr
+    and the log file show the host, never the password."""
+    env = {**_server_env(), "HOME": str(tmp_path)}
+    async with Simulator(api_key=SIM_KEY) as sim:
+        url = sim.base_url.replace("http://", f"http://alice:{URL_PASSWORD}@")
+        server = await start_raw(env, tmp_path, {
+            "baseUrl": url, "apiKey": SIM_KEY, "provider": "empiriolabs",
+        })  # fmt: skip
+        try:
+            uri = (tmp_path / "a.py").as_uri()
+            document = {"uri": uri, "languageId": "python", "version": 1, "text": SOURCE}
+            server.notify("textDocument/didOpen", {"textDocument": document})
+            command = {"command": "kimi.explain", "arguments": [{"uri": uri, "range": RANGE}]}
+            failed = await server.request("workspace/executeCommand", command)
+            assert "error" in failed
+            assert "127.0.0.1" in failed["error"]["message"]
+            assert await server.stop() == 0
+        finally:
+            await server.kill()
+        # httpx sends a URL's user and password as Basic auth, which the simulator refuses
+        assert [r.status for r in sim.requests] == [401]
+    written = {
+        "protocol": json.dumps(server.written),
+        "stderr": await server.stderr_text(),
+        "log file": (tmp_path / "server.log").read_text(encoding="utf-8"),
+    }
+    shown = [m["params"]["message"] for m in server.notifications if "message" in m["params"]]
+    assert any("kimi.baseUrl" in m and "127.0.0.1" in m for m in shown)  # the mismatch warning
+    assert "POST http://***@127.0.0.1" in written["log file"]  # the URL, shown redacted
+    for where, text in written.items():
+        at = text.find(URL_PASSWORD)
+        assert at == -1, f"the URL password appears in {where}: {text[max(0, at - 200) : at + 30]}"
+
+
+async def test_a_provider_key_never_reaches_a_foreign_ghost_text_host(tmp_path: Path) -> None:
+    """EMPIRIOLABS_API_KEY is set and ghost text goes to another host: that host is never
+    sent the key, and the user is told which setting to fill in."""
+    provider_key = "empirioLabsKey5Tz8Qw2Lm7"
+    env = {**_server_env(), "HOME": str(tmp_path), "EMPIRIOLABS_API_KEY": provider_key}
+    async with Simulator(api_key=provider_key) as sim:
+        server = await start_raw(env, tmp_path, {
+            "completion": {"baseUrl": sim.base_url, "model": "kimi-k2-7-code", "debounceMs": 0},
+        })  # fmt: skip
+        try:
+            uri = (tmp_path / "a.py").as_uri()
+            text = "def add(a, b):\n    return "
+            document = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+            server.notify("textDocument/didOpen", {"textDocument": document})
+            answer = await server.request("textDocument/inlineCompletion", {
+                "textDocument": {"uri": uri}, "position": {"line": 1, "character": 11},
+                "context": {"triggerKind": 1},
+            })  # fmt: skip
+            assert await server.stop() == 0
+        finally:
+            await server.kill()
+        assert sim.requests == []  # nothing was sent to the foreign host
+    told = json.dumps(answer) + json.dumps(server.notifications)
+    assert "kimi.completion.apiKey" in told
+    assert provider_key not in json.dumps(server.written)
