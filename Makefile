@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck unit e2e bench soak vscode vscode-e2e clean
+.PHONY: litellm demo test lint typecheck unit e2e bench soak vscode vscode-e2e clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+# The LiteLLM proxy for tests/e2e/test_litellm.py, in a venv of its own: its dependencies
+# must not meet ours. Pinned; the test skips without it, except under CI=true.
+LITELLM_VENV    := .venv-litellm
+LITELLM_VERSION := 1.106.12
+LITELLM_STAMP   := $(LITELLM_VENV)/.installed-$(LITELLM_VERSION)
+
+$(LITELLM_STAMP):
+	$(PYTHON) -m venv $(LITELLM_VENV)
+	$(LITELLM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LITELLM_VENV)/bin/python -m pip install --quiet 'litellm[proxy]==$(LITELLM_VERSION)'
+	rm -f $(LITELLM_VENV)/.installed-*
+	touch $(LITELLM_STAMP)
+
+## litellm: install the LiteLLM proxy that tests/e2e/test_litellm.py starts (.venv-litellm)
+litellm: $(LITELLM_STAMP)
 
 ## demo: install, start the built-in simulator and the real server, explain a selection
 demo: $(STAMP)
@@ -26,7 +42,7 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict server/kimi_lsp
 
 ## test: lint and type checks, the whole Python suite, then the VS Code extension and a real VS Code
-test: lint
+test: lint litellm
 	$(BIN)/pytest
 	$(MAKE) vscode-e2e
 
@@ -54,4 +70,4 @@ soak: $(STAMP)
 	$(BIN)/python bench/soak.py --ops 500 --fault-rate 0.3
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(LITELLM_VENV) .mypy_cache .ruff_cache .pytest_cache
