@@ -220,7 +220,7 @@ class Oracle:
         if request.kind != "ghost_text":
             return None
         text = request.text
-        cursor = text.rfind("<CURSOR>")
+        cursor = text.rfind("<CURSOR>", 0, text.rfind("\n</file>"))
         prefix = text[text.rfind("<file>\n", 0, cursor) + len("<file>\n") : cursor]
         lines = 1 if prompts.COMPLETION_SCOPE_LINE in text[cursor:] else 3
         truth = self.continuation(self.cursor(prefix), lines)

@@ -9,7 +9,7 @@ import pytest
 
 from kimi_lsp.simulator import Turn
 
-from .conftest import SERVER, SIM_KEY, EditorSession, chat_requests, selection_sent
+from .conftest import REPO, SERVER, SIM_KEY, EditorSession, chat_requests, selection_sent
 
 pytestmark = pytest.mark.editor
 
@@ -25,6 +25,8 @@ def greet(name):
 
 
 async def test_explain_visual_range_streams_into_a_float(editor: EditorSession) -> None:
+    answer = "`total_price` sums the items' prices and quantities, then adds `tax_rate`."
+    editor.sim.script(Turn(reasoning="It prices a cart.", content=answer))
     file = editor.write("shop.py", SAMPLE)
     run = await editor.run("explain", file)
     obs = run.observations
@@ -33,9 +35,9 @@ async def test_explain_visual_range_streams_into_a_float(editor: EditorSession) 
     assert obs["float_opened"] is True
     assert obs["placeholder"] == ["_Kimi is thinking…_"]
     assert obs["float_filetype"] == "markdown"
-    assert obs["float_is_current"] is True
+    assert obs["float_is_current"] is False  # it does not take the cursor
     text = "\n".join(obs["float"])
-    assert "total_price" in text  # the default simulator explanation names the function
+    assert text == answer
     assert text == obs["view_text"]
     # Live: after each streamed piece the window shows the text so far.
     rendered = obs["rendered"]
@@ -43,7 +45,11 @@ async def test_explain_visual_range_streams_into_a_float(editor: EditorSession) 
     assert all(text.startswith(shown) for shown in rendered)
     assert rendered[-1] == text
     assert len(set(rendered)) == len(rendered)
+    assert obs["show_enters"] is True  # :KimiExplainShow moves into it
     assert obs["float_closed"] is True
+    assert obs["back_in_source"] is True
+    assert obs["reopened"] == obs["float"]  # ... and reopens it once closed
+    assert obs["reopened_is_current"] is False
     assert obs["source_lines"] == SAMPLE.splitlines()
     assert obs["status"].startswith("Kimi $")
     assert obs["messages"] == []
@@ -151,13 +157,71 @@ async def test_checkhealth_reports_executable_and_version(editor: EditorSession)
     assert "ERROR" not in text
 
 
+NO_KEY = {"KIMI_LSP_API_KEY": "", "KIMI_LSP_BASE_URL": "", "KIMI_LSP_PROVIDER": ""}
+
+
 async def test_checkhealth_warns_when_no_key_is_set(editor: EditorSession) -> None:
     file = editor.write("shop.py", SAMPLE)
-    no_key = {"KIMI_LSP_API_KEY": "", "KIMI_LSP_BASE_URL": "", "KIMI_LSP_PROVIDER": ""}
-    run = await editor.run("health", file, **no_key)
+    run = await editor.run("health", file, **NO_KEY)
     text = "\n".join(run.observations["health"])
-    assert "WARNING no API key variable is set" in text
-    assert "export EMPIRIOLABS_API_KEY=..." in text
+    assert "WARNING provider `empiriolabs`: no API key is set" in text
+    assert "export EMPIRIOLABS_API_KEY=... before starting Neovim" in text
+    assert "apiKey under [kimi] in " in text
+
+
+@pytest.mark.parametrize(
+    ("toml", "env", "found"),
+    [
+        ('[kimi]\napiKey = "sk-from-file-1234"\n', {}, "provider `empiriolabs`: apiKey is set in "),
+        ("api_key = 'sk-from-file-1234'\n", {}, "provider `empiriolabs`: apiKey is set in "),
+        (
+            '[kimi]\nprovider = "aigateway"\n',
+            {"AIGATEWAY_API_KEY": "sk-gateway-1234"},
+            "provider `aigateway`: AIGATEWAY_API_KEY is set",
+        ),
+    ],
+    ids=["kimi-table", "top-level", "provider-from-file"],
+)
+async def test_checkhealth_finds_the_key_where_the_server_does(
+    editor: EditorSession, toml: str, env: dict[str, str], found: str
+) -> None:
+    """A key in ~/.config/kimi-lsp/config.toml (or the provider chosen there) is no warning."""
+    config = editor.home / "config" / "kimi-lsp"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text(toml, encoding="utf-8")
+    file = editor.write("shop.py", SAMPLE)
+    run = await editor.run("health_only", file, **NO_KEY, **env)
+    text = "\n".join(run.observations["health"])
+    assert found in text
+    assert "sk-" not in text  # never the value
+    key_section = text.split("kimi-lsp: API key", 1)[1].split("kimi-lsp: clients", 1)[0]
+    assert "WARNING" not in key_section
+
+
+async def test_checkhealth_warns_when_the_chosen_provider_has_no_key(
+    editor: EditorSession,
+) -> None:
+    """The file picks aigateway: EMPIRIOLABS_API_KEY in the environment is not its key."""
+    config = editor.home / "config" / "kimi-lsp"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text('[kimi]\nprovider = "aigateway"\n', encoding="utf-8")
+    file = editor.write("shop.py", SAMPLE)
+    run = await editor.run("health_only", file, **NO_KEY, EMPIRIOLABS_API_KEY="sk-emp-1234")
+    text = "\n".join(run.observations["health"])
+    assert "WARNING provider `aigateway`: no API key is set" in text
+    assert "export AIGATEWAY_API_KEY=..." in text
+
+
+async def test_checkhealth_install_advice_works_as_written(editor: EditorSession) -> None:
+    """Without the executable, the advice installs from the checkout the plugin is in."""
+    file = editor.write("shop.py", SAMPLE)
+    setup = {"lsp": {"cmd": ["kimi-lsp-not-installed"]}}
+    run = await editor.run("health_only", file, KIMI_TEST_SETUP=json.dumps(setup))
+    text = "\n".join(run.observations["health"])
+    assert "ERROR `kimi-lsp-not-installed` was not found on $PATH" in text
+    assert f"pipx install {REPO}" in text or f"pipx install '{REPO}'" in text
+    assert "pip install kimi-lsp" not in text
+    assert "pipx install kimi-lsp" not in text
 
 
 async def _server_version() -> str:
@@ -203,6 +267,7 @@ async def test_setup_split_layout_settings_and_close_cancels(editor: EditorSessi
     obs = run.observations
     assert obs["layout"] == "split"
     assert obs["windows"] == 2
+    assert obs["cursor_stayed"] is True
     assert obs["filetype"] == "markdown"
     assert obs["closed"] is True
     assert obs["back_in_source"] is True
@@ -326,3 +391,47 @@ async def test_setup_sets_the_omnifunc_on_nvim_011(
     # other.txt has the user's own omnifunc: kept unless `omnifunc = true`.
     assert obs["other"] == other
     assert chat_requests(editor.sim) == []
+
+
+async def test_a_superseded_explain_is_forgotten(editor: EditorSession) -> None:
+    """Neovim 0.11 drops the handler of a cancelled request: the plugin forgets the first
+    explain itself, and :KimiCancel then says that nothing was running."""
+    file = editor.write("shop.py", SAMPLE)
+    editor.sim.script(
+        Turn(content="word " * 400, chunk_chars=5, chunk_delay=0.05),
+        Turn(content="`greet` says hello."),
+    )
+    run = await editor.run("explain_superseded", file)
+    obs = run.observations
+    assert obs["first_window_closed"] is True
+    assert obs["second"] == "`greet` says hello."
+    assert obs["cancel_said"] == "Kimi: nothing was running."
+    await editor.sim.wait_for_disconnect(0, timeout=10)
+
+
+async def test_a_killed_server_leaves_no_progress_behind(editor: EditorSession) -> None:
+    file = editor.write("shop.py", SAMPLE)
+    editor.sim.script(Turn(content="word " * 400, chunk_chars=5, chunk_delay=0.05))
+    run = await editor.run("killed_server", file)
+    obs = run.observations
+    assert obs["killed"] == 1
+    assert obs["status_while_running"].startswith("Kimi: explain · ")
+    assert obs["status_after"] == ""
+    assert obs["view_lines"][-1] == "**Kimi failed:** kimi-lsp stopped"
+    assert obs["running_after"] is False
+    # Every status line is redrawn (`:redrawstatus!`), also after the exit.
+    assert obs["redraws"]
+    assert all(obs["redraws"])
+    assert obs["redraws_after_exit"] > 0
+    assert obs["cancel_said"] == "Kimi: nothing was running."
+
+
+async def test_restart_starts_a_new_server_for_the_buffer(editor: EditorSession) -> None:
+    file = editor.write("shop.py", SAMPLE)
+    run = await editor.run("restart", file)
+    obs = run.observations
+    assert obs["old_gone"] is True
+    assert obs["same_root"] is True
+    assert obs["attached"] is True
+    assert obs["usage_requests"] == 0
+    assert "Kimi: kimi-lsp restarted." in obs["echoed"]

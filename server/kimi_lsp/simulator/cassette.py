@@ -1,24 +1,19 @@
 """Cassettes: the simulator's answers written down in a JSON file.
 
-A cassette is a JSON object with two optional lists::
+A cassette is a JSON object with two optional lists of :class:`~.script.Turn` objects::
 
-    {
-      "queue": [ {turn}, ... ],
-      "answers": [
-        {"kind": "explain", "contains": "def restock_cost",
-         "turns": [ {turn: a read_file call}, {turn: the explanation} ]},
-        {"kind": "ghost_text", "turns": [ {"content": "<completion>x</completion>"} ]}
-      ]
-    }
+    {"queue": [{"content": "first answer"}],
+     "answers": [{"kind": "explain", "contains": "def restock_cost",
+                  "turns": [{"tool_calls": [{"name": "read_file", "arguments": "{}"}]},
+                            {"content": "It restocks."}]}]}
 
-Each ``{turn}`` is a :class:`~.script.Turn` as JSON (``content``, ``reasoning``,
-``tool_calls``, timing and failure fields). ``queue`` turns answer the next requests in
-order, once each, whatever they ask (like ``Simulator.script``). Otherwise the first entry
-of ``answers`` that matches answers: ``kind`` (``explain``, ``rewrite``, ``ghost_text`` or
-``chat``, see :mod:`.request`) must equal the request's, and ``contains`` must occur in its
-last user message; either may be left out. Entries never wear out: ``turns[i]`` answers
-the request that carries ``i`` assistant messages (round ``i`` of a tool loop), and later
-rounds get the last turn. Unmatched requests get the simulator's default answer.
+``queue`` turns answer the next requests in order, once each, whatever they ask (like
+``Simulator.script``). Otherwise the first entry of ``answers`` that matches answers:
+``kind`` (``explain``, ``rewrite``, ``ghost_text`` or ``chat``, see :mod:`.request`) must
+equal the request's and ``contains`` must occur in its last user message (either may be
+left out). Entries never wear out: ``turns[i]`` answers the request that carries ``i``
+assistant messages (round ``i`` of a tool loop); later rounds get the last turn.
+Unmatched requests get the simulator's default answer.
 """
 
 from __future__ import annotations

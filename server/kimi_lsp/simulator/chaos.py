@@ -1,35 +1,33 @@
 """Seeded chaos mode: random faults injected into otherwise normal answers.
 
 A :class:`Chaos` configuration gives one rate per fault kind. For each valid chat
-request (after validation and after the turn was chosen) a :class:`ChaosEngine` draws,
-from a RNG seeded with ``Chaos.seed``, at most one fault and applies it by transforming
-the :class:`~kimi_lsp.simulator.script.Turn`, so delivery stays the scripted one:
+request a :class:`ChaosEngine` draws, from a RNG seeded with ``Chaos.seed``, at most one
+fault and applies it by transforming the chosen :class:`~.script.Turn`:
 
 * ``429`` (with ``Retry-After: 0``), ``429_no_retry_after``, ``500``, ``503``: an error
   answer with the documented JSON body;
 * ``drop_before_content``: the connection is cut just before the first content (or
   tool-call) delta; ``drop_during_content``: cut after some content was sent;
-* ``stall``: the stream stops and the connection stays open until the client leaves
-  (its read timeout);
+* ``stall``: the stream stops; the connection stays open until the client leaves;
 * ``malformed_sse``: one ``data: {not json`` event inserted mid-stream (streaming only);
 * ``bad_tool_json``: the first tool call's arguments are invalid JSON (only when the turn
   has tool calls);
-* ``endless_content``, ``endless_reasoning``: the answer never ends (see
-  ``Turn.endless``): only a client that counts what it reads and stops gets out;
+* ``endless_content``, ``endless_reasoning``: the answer never ends (``Turn.endless``);
 * ``oversized_line``: one SSE event of ``Chaos.oversized_bytes`` (streaming only);
 * ``no_usage``: no usage anywhere in the answer.
 
 :meth:`Chaos.uniform` spreads a rate over :data:`BASIC_FAULT_KINDS` unless given other
 kinds: the last four (:data:`HOSTILE_FAULT_KINDS`) are opt-in.
 
-Every request draws the same two random numbers whatever its answer, so the sequence of
-faults depends only on the seed and on which faults apply to each request. A fault that
-does not apply (``malformed_sse`` on a non-streaming request, ``bad_tool_json`` without
-tool calls, any fault on a scripted error turn) leaves the request untouched.
+Every request draws two random numbers whatever its answer, so the faults depend only on
+the seed and on which apply to each request. A fault that does not apply (``malformed_sse``
+or ``oversized_line`` not streaming, ``bad_tool_json`` without tool calls, any fault on a
+scripted error turn) leaves the request untouched.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .recording import RecordedRequest
 from .script import Turn
-from .stream import MALFORMED_EVENT, ChunkFactory, content_delta, stream_payloads
+from .stream import ChunkFactory, Payload, content_delta, stream_payloads
 from .tokens import Plan
 
 _ERRORS = ("429", "429_no_retry_after", "500", "503")
@@ -58,10 +56,7 @@ _Rate = Field(default=0.0, ge=0.0, le=1.0)
 
 
 class Chaos(BaseModel):
-    """Fault rates (probability per valid chat request) and the RNG seed.
-
-    The rates must sum to at most 1: each request gets at most one fault.
-    """
+    """Fault rates (probability per valid chat request, at most 1 in all) and the seed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -180,27 +175,15 @@ def break_json(arguments: str) -> str:
     return stripped.removesuffix("}") + ', "'
 
 
-def _payloads(turn: Turn, plan: Plan, include_usage: bool) -> list[dict[str, Any] | str]:
+def _payloads(turn: Turn, plan: Plan, include_usage: bool) -> list[Payload]:
     """The SSE payloads a stream of ``plan`` will carry, to locate events in it."""
-    factory = ChunkFactory("chaos", 0, "chaos")
-    return stream_payloads(
-        plan,
-        factory,
-        turn.chunk_chars,
-        include_usage,
-        turn.usage_in_choice,
-        turn.omit_done,
-        omit_usage=turn.omit_usage,
-        endless=turn.endless,
-    )
+    return stream_payloads(plan, ChunkFactory("chaos", 0, "chaos"), turn, include_usage)
 
 
-def _carries_output(payload: dict[str, Any] | str) -> bool:
+def _carries_output(payload: Payload) -> bool:
     """Whether a payload carries answer content or a tool-call fragment."""
-    if not isinstance(payload, dict) or not payload.get("choices"):
-        return False
-    delta = payload["choices"][0]["delta"]
-    return bool(content_delta(payload) or delta.get("tool_calls"))
+    choices = payload.get("choices") if isinstance(payload, dict) else None
+    return bool(choices and (content_delta(payload) or choices[0]["delta"].get("tool_calls")))
 
 
 class ChaosEngine:
@@ -218,22 +201,14 @@ class ChaosEngine:
         if not self.chaos.enabled:
             return Injection()
         roll, position = self._rng.random(), self._rng.random()
-        kind = _choose(self.chaos.rates(), roll)
+        rates = self.chaos.rates()  # the roll falls among their running totals, or past them
+        totals = zip(rates, itertools.accumulate(rates.values()), strict=True)
+        kind = next((kind for kind, total in totals if roll < total), None)
         if kind is None or not _applies(kind, turn, stream):
             return Injection()
         record.fault = kind
         self.faults[kind] = self.faults.get(kind, 0) + 1
         return Injection(kind, position, self.chaos.oversized_bytes)
-
-
-def _choose(rates: dict[str, float], roll: float) -> str | None:
-    """Map a uniform ``roll`` onto the kinds' cumulative rates (None past their total)."""
-    total = 0.0
-    for kind, rate in rates.items():
-        total += rate
-        if roll < total:
-            return kind
-    return None
 
 
 def _applies(kind: str, turn: Turn, stream: bool) -> bool:
@@ -245,14 +220,3 @@ def _applies(kind: str, turn: Turn, stream: bool) -> bool:
     if kind == "bad_tool_json":
         return bool(turn.tool_calls)
     return True
-
-
-__all__ = [
-    "BASIC_FAULT_KINDS",
-    "FAULT_KINDS",
-    "HOSTILE_FAULT_KINDS",
-    "MALFORMED_EVENT",
-    "Chaos",
-    "ChaosEngine",
-    "Injection",
-]

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -20,37 +20,33 @@ from .validation import parse_body
 if TYPE_CHECKING:
     from .server import Simulator
 
-CONTROL_PREFIX = "/_simulator/"
 _SCRIPT = TypeAdapter(list[Turn] | Cassette)
 
 
 def is_control(request: HttpRequest) -> bool:
     """Whether ``request`` targets a control endpoint."""
-    return request.path.startswith(CONTROL_PREFIX)
+    return request.path.startswith("/_simulator/")
 
 
 async def handle_control(sim: Simulator, conn: Connection, request: HttpRequest) -> None:
     """Serve the unauthenticated ``/_simulator/`` control endpoints."""
     route = (request.method, request.path.rstrip("/"))
-    keep = request.keep_alive
+    payload: Any
+    status = 200
     if route == ("POST", "/_simulator/script"):
         try:
             script = _SCRIPT.validate_python(parse_body(request.body))
-        except ApiError as exc:
-            await send_json(conn, exc.status, exc.body(), keep_alive=keep)
-            return
-        except ValidationError as exc:
-            error = invalid(f"Invalid turns: {exc}")
-            await send_json(conn, 400, error.body(), keep_alive=keep)
-            return
-        sim.load(script) if isinstance(script, Cassette) else sim.script(*script)
-        await send_json(conn, 200, {"queued": sim.queued}, keep_alive=keep)
+            sim.load(script) if isinstance(script, Cassette) else sim.script(*script)
+            payload = {"queued": sim.queued}
+        except (ApiError, ValidationError) as exc:
+            error = exc if isinstance(exc, ApiError) else invalid(f"Invalid turns: {exc}")
+            status, payload = error.status, error.body()
     elif route == ("GET", "/_simulator/requests"):
         payload = [r.model_dump(mode="json") for r in sim.requests]
-        await send_json(conn, 200, payload, keep_alive=keep)
     elif route == ("POST", "/_simulator/reset"):
         sim.reset()
-        await send_json(conn, 200, {"ok": True}, keep_alive=keep)
+        payload = {"ok": True}
     else:
-        body = error_body("not_found", f"Unknown endpoint: {request.method} {request.path}")
-        await send_json(conn, 404, body, keep_alive=keep)
+        status = 404
+        payload = error_body("not_found", f"Unknown endpoint: {request.method} {request.path}")
+    await send_json(conn, status, payload, keep_alive=request.keep_alive)

@@ -41,10 +41,8 @@ class ApiError(Exception):
     ) -> None:
         """Build an error for ``status``; ``error_type`` defaults to the documented one."""
         super().__init__(message)
-        self.status = status
-        self.message = message
+        self.status, self.message, self.headers = status, message, dict(headers or {})
         self.error_type = error_type or default_error_type(status)
-        self.headers = dict(headers or {})
 
     def body(self) -> dict[str, Any]:
         """Return the JSON error body, ``{"error": {"type", "message", "code"}}``."""

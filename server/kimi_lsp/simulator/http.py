@@ -24,8 +24,7 @@ class HttpError(Exception):
     def __init__(self, status: int, message: str) -> None:
         """Record the status to answer and a short description."""
         super().__init__(message)
-        self.status = status
-        self.message = message
+        self.status, self.message = status, message
 
 
 @dataclass
@@ -174,15 +173,12 @@ async def _read_body(conn: Connection, headers: dict[str, str]) -> bytes:
                 raise HttpError(413, "body too large")
             body.extend(await conn.read_exactly(size))
             await conn.read_exactly(2)
-    length_text = headers.get("content-length")
-    if length_text is None:
-        return b""
-    if not length_text.isdigit():
+    length = headers.get("content-length", "0")
+    if not length.isdigit():
         raise HttpError(400, "malformed Content-Length")
-    length = int(length_text)
-    if length > MAX_BODY:
+    if int(length) > MAX_BODY:
         raise HttpError(413, "body too large")
-    return await conn.read_exactly(length)
+    return await conn.read_exactly(int(length))
 
 
 def encode_head(status: int, headers: dict[str, str]) -> bytes:
@@ -193,23 +189,9 @@ def encode_head(status: int, headers: dict[str, str]) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-async def send_response(
-    conn: Connection,
-    status: int,
-    body: bytes,
-    content_type: str = "application/json",
-    headers: dict[str, str] | None = None,
-    keep_alive: bool = True,
-) -> None:
-    """Write a complete response with a ``Content-Length`` body."""
-    all_headers = {
-        "Content-Type": content_type,
-        "Content-Length": str(len(body)),
-        "Connection": "keep-alive" if keep_alive else "close",
-    }
-    all_headers.update(headers or {})
-    conn.writer.write(encode_head(status, all_headers) + body)
-    await conn.writer.drain()
+def _connection(keep_alive: bool) -> dict[str, str]:
+    """The ``Connection`` header."""
+    return {"Connection": "keep-alive" if keep_alive else "close"}
 
 
 async def send_json(
@@ -219,9 +201,13 @@ async def send_json(
     headers: dict[str, str] | None = None,
     keep_alive: bool = True,
 ) -> None:
-    """Write ``payload`` as a JSON response."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    await send_response(conn, status, body, "application/json", headers, keep_alive)
+    """Write ``payload`` (JSON text as bytes, or a value to encode) as a JSON response."""
+    text = None if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False)
+    body = payload if text is None else text.encode("utf-8")
+    head = {"Content-Type": "application/json", "Content-Length": str(len(body))}
+    conn.writer.write(encode_head(status, {**head, **_connection(keep_alive), **(headers or {})}))
+    conn.writer.write(body)
+    await conn.writer.drain()
 
 
 class ChunkedWriter:
@@ -233,12 +219,8 @@ class ChunkedWriter:
 
     async def start(self, status: int, headers: dict[str, str], keep_alive: bool) -> None:
         """Send the status line and headers of a chunked response."""
-        all_headers = {
-            "Transfer-Encoding": "chunked",
-            "Connection": "keep-alive" if keep_alive else "close",
-        }
-        all_headers.update(headers)
-        self.conn.writer.write(encode_head(status, all_headers))
+        chunked = {"Transfer-Encoding": "chunked", **_connection(keep_alive), **headers}
+        self.conn.writer.write(encode_head(status, chunked))
         await self.conn.writer.drain()
 
     async def send(self, data: bytes) -> None:

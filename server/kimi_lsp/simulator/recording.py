@@ -13,15 +13,11 @@ from pydantic import BaseModel, Field
 class RecordedRequest(BaseModel):
     """One request as received and how it was answered.
 
-    ``status`` is None until the answer's status line is decided; ``completed`` is True
-    once the full response was written; ``client_disconnected`` is True if the client
-    closed the connection while the response was still being written.
-
-    ``chunk_times`` has one ``(time.monotonic(), content)`` pair per SSE data event of a
-    streamed answer, appended as each event is written (in order, ``[DONE]`` included):
-    ``content`` is the event's ``delta.content`` text, "" for role, reasoning, tool-call,
-    finish and usage events. Joined, the contents are the streamed content. It stays
-    empty for non-streamed answers and errors.
+    ``status`` is None until the status line is decided; ``completed`` once the whole
+    response was written; ``client_disconnected`` if the client left before that.
+    ``chunk_times`` has one ``(time.monotonic(), content)`` pair per SSE event written
+    (``[DONE]`` included; the first 10,000), ``content`` being its ``delta.content`` text
+    ("" for other events): joined, they are the streamed content.
     """
 
     method: str
@@ -58,15 +54,10 @@ class Recorder:
 
     def changed(self) -> None:
         """Resolve the waiters whose condition now holds."""
-        remaining = []
         for condition, future in self._waiters:
-            if future.done():
-                continue
-            if condition():
+            if not future.done() and condition():
                 future.set_result(None)
-            else:
-                remaining.append((condition, future))
-        self._waiters = remaining
+        self._waiters = [(c, f) for c, f in self._waiters if not f.done()]
 
     async def wait_until(self, condition: Callable[[], bool], timeout: float) -> None:
         """Return once ``condition()`` holds; raise :class:`TimeoutError` after ``timeout``."""
@@ -78,6 +69,5 @@ class Recorder:
             async with asyncio.timeout(timeout):
                 await future
         finally:
-            if not future.done():
-                future.cancel()
+            future.cancel()  # (no effect once done)
             self._waiters = [(c, f) for c, f in self._waiters if f is not future]

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Kind = Literal["ghost_text", "rewrite", "explain", "chat"]
-KINDS: tuple[str, ...] = ("ghost_text", "rewrite", "explain", "chat")
 REWRITE_PREFIX = "Rewrite the selected code:"
 
 

@@ -1,11 +1,10 @@
 """Choosing the answer: responders, the simulator's honest default, and fitting a turn to
 what the request allows.
 
-A *responder* is any callable that takes a :class:`~.request.ChatRequest` and returns a
-:class:`~.script.Turn`, or None to pass. When no responder answers, :func:`default_turn`
-answers with a short note that says it comes from a simulator: explain gets a fixed note
-naming the selection, a rewrite gets the selection unchanged in one fenced block, ghost
-text gets an empty completion, anything else a fixed sentence.
+A *responder* is any callable from a :class:`~.request.ChatRequest` to a
+:class:`~.script.Turn`, or None to pass. When none answers, :func:`default_turn` does,
+honestly: explain gets a fixed note naming the selection, a rewrite the selection
+unchanged in one fenced block, ghost text an empty completion, anything else a note.
 
 :func:`fit_turn` then makes any turn (scripted or not) one the real API could send:
 
@@ -76,16 +75,6 @@ def default_turn(request: ChatRequest) -> Turn:
     return Turn(reasoning=reasoning, content=NOTE)
 
 
-def _forced_tool(body: dict[str, Any]) -> str | None:
-    """The function ``tool_choice`` forces ("" for any, None when not forced)."""
-    choice = body.get("tool_choice")
-    if choice == "required":
-        return ""
-    if isinstance(choice, dict):
-        return str(choice["function"]["name"])
-    return None
-
-
 def _forced_call(body: dict[str, Any], name: str) -> ToolCallSpec:
     """A call of tool ``name`` (the first tool if "") with arguments that fit it."""
     tools = [t["function"] for t in body["tools"]]
@@ -100,15 +89,15 @@ def _fit_tools(turn: Turn, request: ChatRequest) -> Turn:
     if not body.get("tools") or body.get("tool_choice") == "none":
         if not turn.tool_calls:
             return turn
-        update: dict[str, Any] = {"tool_calls": []}
-        if turn.finish_reason == "tool_calls":
-            update["finish_reason"] = None
-        if not turn.content:
-            update["content"] = default_turn(request).content
-        return turn.model_copy(update=update)
-    forced = _forced_tool(body)
-    if forced is None:
+        finish = None if turn.finish_reason == "tool_calls" else turn.finish_reason
+        content = turn.content or default_turn(request).content
+        return turn.model_copy(
+            update={"tool_calls": [], "finish_reason": finish, "content": content}
+        )
+    choice = body.get("tool_choice")
+    if choice != "required" and not isinstance(choice, dict):
         return turn
+    forced = "" if choice == "required" else str(choice["function"]["name"])
     calls = [c for c in turn.tool_calls if not forced or c.name == forced]
     return turn.model_copy(update={"tool_calls": calls or [_forced_call(body, forced)]})
 

@@ -10,15 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "number": (int, float),
-    "integer": (int,),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
 MAX_DEPTH = 32
 
 
@@ -34,9 +25,11 @@ def _resolve(schema: Any, root: dict[str, Any], depth: int) -> dict[str, Any]:
 
 def _is_type(value: Any, name: str) -> bool:
     """Whether ``value`` is a JSON value of type ``name`` (booleans are not numbers)."""
-    if isinstance(value, bool) and name in ("number", "integer"):
-        return False
-    return isinstance(value, TYPES.get(name, (object,)))
+    if isinstance(value, bool) or value is None:
+        return name == ("boolean" if isinstance(value, bool) else "null")
+    kinds: dict[str, Any] = {"object": dict, "array": list, "string": str, "integer": int}
+    kinds["number"] = (int, float)
+    return name in kinds and isinstance(value, kinds[name])
 
 
 def problem(value: Any, schema: Any, root: dict[str, Any], path: str = "$", depth: int = 0) -> str:

@@ -12,8 +12,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import default_error_message, default_error_type
-
 
 class ToolCallSpec(BaseModel):
     """One tool call the scripted model makes.
@@ -30,16 +28,12 @@ class ToolCallSpec(BaseModel):
 
 
 class Turn(BaseModel):
-    """One scripted answer of the simulated model; every field is optional.
+    """One answer of the simulated model; every field is optional.
 
-    A real model cannot call tools the request does not offer: when the request has no
-    ``tools`` (or ``tool_choice`` is ``"none"``), ``tool_calls`` are dropped, the answer is
-    ``content`` (the default responder's content if empty) and an explicit
-    ``finish_reason="tool_calls"`` becomes the computed one (``stop``, or ``length``).
-
-    ``web_search_calls`` is the number of built-in web searches the model invoked; it is
-    reported as ``usage.web_search_calls`` only when the request enabled
-    ``tool_web_search`` (and is then added to a scripted ``usage`` lacking that key).
+    The answer is fitted to the request first (tools, ``tool_choice``, ``response_format``:
+    see :mod:`.responder`). ``finish_reason`` overrides the computed one (any string, e.g.
+    ``"error"``). ``web_search_calls`` (built-in searches invoked) is reported as
+    ``usage.web_search_calls`` only when the request enabled ``tool_web_search``.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -68,22 +62,12 @@ class Turn(BaseModel):
     usage_in_choice: bool = False
     omit_done: bool = False
     omit_usage: bool = False
-    """Report no usage at all: no usage chunk (even with ``include_usage``), none in
-    ``choices[0]``, and no ``usage`` key in a non-streamed body."""
+    """Report no usage anywhere (not even with ``include_usage``)."""
 
     endless: Literal["content", "reasoning"] | None = None
-    """Never finish: after the turn's reasoning (and, for ``"content"``, its content) the
-    model keeps writing that kind of text (the turn's own, repeated, or a filler) until
-    the client stops reading. A non-streamed body never ends either."""
+    """Never finish: after the turn's reasoning (and, for ``"content"``, its content) keep
+    writing that kind of text (the turn's own, or a filler) until the client stops reading
+    (a non-streamed body too)."""
     oversized_line: int | None = Field(default=None, ge=1)
-    """Send one SSE event of about this many bytes right after the role chunk: a valid
-    chunk whose ``delta.content`` is filler (a non-streamed body gets the filler in front
-    of its content)."""
-
-    def resolved_error_type(self) -> str:
-        """Return ``error_type`` or the default type for this turn's status."""
-        return self.error_type or default_error_type(self.status)
-
-    def resolved_error_message(self) -> str:
-        """Return ``error_message`` or the default message for this turn's status."""
-        return self.error_message or default_error_message(self.status)
+    """One SSE event of this many characters after the role chunk: ``delta.content`` of
+    filler (a non-streamed body gets it in front of its content)."""

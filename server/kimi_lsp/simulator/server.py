@@ -19,14 +19,13 @@ import logging
 import signal
 import time
 from collections import deque
-from types import TracebackType
 from typing import Any
 
 from .cassette import Cassette
 from .chaos import Chaos, ChaosEngine
 from .control import handle_control, is_control
 from .delivery import send_completion, stream_answer
-from .errors import ApiError, error_body
+from .errors import ApiError, default_error_message, error_body
 from .http import Connection, HttpError, HttpRequest, read_request, send_json
 from .profile import FAST, PROFILES, Profile, shape
 from .recording import RecordedRequest, Recorder
@@ -67,22 +66,17 @@ class Simulator:
         the first byte) override it. ``responder`` and ``cassette`` choose answers (see the
         module docstring); ``chaos``: seeded faults.
         """
-        self.api_key = api_key
-        self.pace = pace
-        self.latency = latency
+        self.api_key, self.host, self.models = api_key, host, tuple(models)
+        self.pace, self.latency = pace, latency
         self.profile = PROFILES[profile] if isinstance(profile, str) else profile
-        self.responder = responder
-        self.cassette = Cassette()
-        self.host = host
-        self.models = tuple(models)
+        self.responder, self.cassette = responder, Cassette()
         self._requested_port = port
         self._port: int | None = None
         self._server: asyncio.Server | None = None
         self._script: deque[Turn] = deque()
         self._recorder = Recorder()
         self._connections: dict[asyncio.Task[Any], Connection] = {}
-        self._call_counter = 0
-        self._completion_counter = 0
+        self._call_counter = self._completion_counter = 0
         self._chaos = ChaosEngine(chaos)
         self.faults = self._chaos.faults
         """How many chaos faults of each kind were injected (see :class:`Chaos`)."""
@@ -140,12 +134,7 @@ class Simulator:
         """Start the simulator."""
         return await self.start()
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         """Stop the simulator."""
         await self.stop()
 
@@ -172,12 +161,10 @@ class Simulator:
 
     async def wait_for_disconnect(self, n: int, timeout: float = 10.0) -> None:
         """Return once the client left while response ``n`` (0-based) was streaming."""
-
-        def disconnected() -> bool:
-            """Whether request ``n`` exists and its client went away mid-response."""
-            return len(self.requests) > n and self.requests[n].client_disconnected
-
-        await self._recorder.wait_until(disconnected, timeout)
+        requests = self.requests
+        await self._recorder.wait_until(
+            lambda: len(requests) > n and requests[n].client_disconnected, timeout
+        )
 
     async def _serve_connection(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -186,8 +173,7 @@ class Simulator:
         conn = Connection(reader, writer)
         self.connections_accepted += 1
         task = asyncio.current_task()
-        if task is not None:
-            self._connections[task] = conn
+        self._connections[task] = conn  # type: ignore[index]
         try:
             while True:
                 try:
@@ -206,16 +192,13 @@ class Simulator:
             # Stopping: end quietly. Python 3.11's start_server logs a handler task that
             # ends cancelled as "Exception in callback" (fixed in 3.12).
         finally:
-            if task is not None:
-                self._connections.pop(task, None)
+            self._connections.pop(task, None)  # type: ignore[arg-type]
             writer.close()
             try:
                 await writer.wait_closed()
-            except ConnectionError:
-                pass
-            except asyncio.CancelledError:
-                if self._server is not None:
-                    raise  # stopping while closing: end quietly, as above
+            except (ConnectionError, asyncio.CancelledError) as exc:
+                if isinstance(exc, asyncio.CancelledError) and self._server is not None:
+                    raise  # not our own stop (which may strike here too)
 
     async def _dispatch(self, conn: Connection, request: HttpRequest) -> bool:
         """Answer one request; return whether the connection can serve another."""
@@ -246,30 +229,20 @@ class Simulator:
         self, conn: Connection, request: HttpRequest, record: RecordedRequest
     ) -> bool:
         """Route an API request and write its answer; return whether it was complete."""
+        status, headers, route = 200, {}, (request.method, request.path.rstrip("/"))
         try:
-            if request.path.rstrip("/") == "/v1/chat/completions" and request.method == "POST":
+            if route == ("POST", "/v1/chat/completions"):
                 return await self._chat(conn, request, record)
-            if request.path.rstrip("/") == "/v1/models" and request.method == "GET":
-                check_auth(request.headers, self.api_key)
-                return await self._json(conn, request, record, 200, self._models_list())
-            raise ApiError(404, f"Unknown endpoint: {request.method} {request.path}")
+            if route != ("GET", "/v1/models"):
+                raise ApiError(404, f"Unknown endpoint: {request.method} {request.path}")
+            check_auth(request.headers, self.api_key)
+            owner = {"object": "model", "created": 1781222400, "owned_by": "moonshot"}
+            payload: Any = {"object": "list", "data": [{"id": m, **owner} for m in self.models]}
         except ApiError as exc:
-            return await self._json(conn, request, record, exc.status, exc.body(), exc.headers)
+            status, payload, headers = exc.status, exc.body(), exc.headers
         except Exception as exc:  # a simulator bug must still answer like a server would
             logger.exception("simulator failed to answer %s %s", request.method, request.path)
-            body = error_body("server_error", f"simulator error: {exc}")
-            return await self._json(conn, request, record, 500, body)
-
-    async def _json(
-        self,
-        conn: Connection,
-        request: HttpRequest,
-        record: RecordedRequest,
-        status: int,
-        payload: Any,
-        headers: dict[str, str] | None = None,
-    ) -> bool:
-        """Answer with a JSON body, recording the status."""
+            status, payload = 500, error_body("server_error", f"simulator error: {exc}")
         record.status = status
         self._recorder.changed()
         await send_json(conn, status, payload, headers, request.keep_alive)
@@ -288,12 +261,12 @@ class Simulator:
         fault = self._chaos.draw(turn, params.stream, record)
         turn = fault.before_plan(turn)
         if turn.status != 200:
-            raise ApiError(
-                turn.status, turn.resolved_error_message(), turn.resolved_error_type(), turn.headers
-            )
-        call_ids = [spec.id or self._next_call_id() for spec in turn.tool_calls]
+            message = turn.error_message or default_error_message(turn.status)
+            raise ApiError(turn.status, message, turn.error_type, turn.headers)
+        calls = [c.model_copy(update={"id": c.id or self._next_call_id()}) for c in turn.tool_calls]
+        turn = turn.model_copy(update={"tool_calls": calls})
         prompt = prompt_tokens(params.messages, params.tools)
-        plan = plan_turn(turn, call_ids, params.max_tokens, params.stop, prompt, params.web_search)
+        plan = plan_turn(turn, params.max_tokens, params.stop, prompt, params.web_search)
         turn = fault.after_plan(turn, plan, params.stream, params.include_usage)
         self._completion_counter += 1
         factory = ChunkFactory(
@@ -311,14 +284,6 @@ class Simulator:
         """Return the next automatic tool call id, ``call_<n>``."""
         self._call_counter += 1
         return f"call_{self._call_counter}"
-
-    def _models_list(self) -> dict[str, Any]:
-        """Return the ``GET /v1/models`` body."""
-        data = [
-            {"id": model, "object": "model", "created": 1781222400, "owned_by": "moonshot"}
-            for model in self.models
-        ]
-        return {"object": "list", "data": data}
 
 
 def _try_json(raw: bytes) -> Any:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .request import message_text
-from .script import Turn
+from .script import ToolCallSpec, Turn
 
 CHARS_PER_TOKEN = 4
 
@@ -41,21 +41,13 @@ def prompt_tokens(messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -
 
 
 @dataclass
-class PlannedCall:
-    """A tool call as it will be sent (arguments possibly truncated)."""
-
-    id: str
-    name: str
-    arguments: str
-
-
-@dataclass
 class Plan:
     """The generated output of one turn after ``stop`` and ``max_tokens``."""
 
     reasoning: str
     content: str
-    tool_calls: list[PlannedCall] = field(default_factory=list)
+    tool_calls: list[ToolCallSpec] = field(default_factory=list)
+    """With their ids set; the arguments possibly truncated."""
     finish_reason: str = "stop"
     usage: dict[str, Any] = field(default_factory=dict)
 
@@ -72,63 +64,42 @@ def _cut(text: str, budget: int) -> tuple[str, int, bool]:
 def _apply_stop(content: str, stop: list[str]) -> tuple[str, bool]:
     """Cut ``content`` before the earliest stop sequence; return (content, stopped)."""
     positions = [content.find(s) for s in stop if s and s in content]
-    if not positions:
-        return content, False
-    return content[: min(positions)], True
+    return (content[: min(positions)], True) if positions else (content, False)
 
 
-def plan_turn(
-    turn: Turn,
-    call_ids: list[str],
-    max_tokens: int,
-    stop: list[str],
-    prompt: int,
-    web_search: bool = False,
-) -> Plan:
-    """Apply stop sequences and the output budget to ``turn``.
+def plan_turn(turn: Turn, max_tokens: int, stop: list[str], prompt: int, web_search: bool) -> Plan:
+    """Apply stop sequences and the output budget to ``turn`` (its tool calls have ids).
 
     Reasoning is generated first and counts toward ``max_tokens``: if it exhausts the
-    budget the content is empty and the finish reason is ``length``. ``call_ids`` gives
-    the id of each tool call of the turn. ``web_search`` tells whether the request enabled
-    ``tool_web_search``: only then are the turn's ``web_search_calls`` reported in usage.
+    budget the content is empty and the finish reason is ``length``. Only when the request
+    enabled ``tool_web_search`` are the turn's ``web_search_calls`` reported in usage.
     """
-    budget = max_tokens
-    reasoning, reasoning_used, cut = _cut(turn.reasoning, budget)
-    budget -= reasoning_used
+    reasoning, used, cut = _cut(turn.reasoning, max_tokens)
+    reasoning_used = used
     content, stopped = _apply_stop(turn.content, stop)
-    content_used = 0
-    calls: list[PlannedCall] = []
     if cut:
         content = ""
     else:
-        content, content_used, cut = _cut(content, budget)
-        budget -= content_used
-    args_used = 0
-    if not cut and not stopped:
-        for spec, call_id in zip(turn.tool_calls, call_ids, strict=True):
-            arguments, used, cut = _cut(spec.arguments, budget)
-            budget -= used
-            args_used += used
-            calls.append(PlannedCall(call_id, spec.name, arguments))
-            if cut:
-                break
-    if turn.finish_reason is not None:
-        finish = turn.finish_reason
-    elif cut:
-        finish = "length"
-    elif calls:
-        finish = "tool_calls"
-    else:
-        finish = "stop"
-    completion = reasoning_used + content_used + args_used
-    usage: dict[str, Any] = {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-        "completion_tokens_details": {"reasoning_tokens": reasoning_used},
-    }
-    if turn.usage is not None:
-        usage = dict(turn.usage)
+        content, spent, cut = _cut(content, max_tokens - used)
+        used += spent
+    calls: list[ToolCallSpec] = []
+    for spec in [] if cut or stopped else turn.tool_calls:
+        arguments, spent, cut = _cut(spec.arguments, max_tokens - used)
+        used += spent
+        calls.append(spec.model_copy(update={"arguments": arguments}))
+        if cut:
+            break
+    finish = turn.finish_reason or ("length" if cut else "tool_calls" if calls else "stop")
+    usage: dict[str, Any] = (
+        dict(turn.usage)
+        if turn.usage is not None
+        else {
+            "prompt_tokens": prompt,
+            "completion_tokens": used,
+            "total_tokens": prompt + used,
+            "completion_tokens_details": {"reasoning_tokens": reasoning_used},
+        }
+    )
     if web_search and turn.web_search_calls:
         usage.setdefault("web_search_calls", turn.web_search_calls)
     return Plan(reasoning, content, calls, finish, usage)

@@ -94,13 +94,15 @@ def validate_chat(body: Any, models: Iterable[str]) -> ChatParams:
     _tool_choice(body.get("tool_choice"), params.tools)
     _response_format(body.get("response_format"))
     params.web_search = _optional_bool(body, "tool_web_search")
-    effort = body.get("reasoning_effort")
-    if effort is not None and effort not in REASONING_EFFORTS:
-        raise invalid(
-            f"Invalid 'reasoning_effort': {effort!r}; expected one of "
-            + ", ".join(REASONING_EFFORTS)
-        )
+    if body.get("reasoning_effort") is not None:
+        _one_of(body["reasoning_effort"], REASONING_EFFORTS, "'reasoning_effort'")
     return params
+
+
+def _one_of(value: Any, options: tuple[str, ...], what: str) -> None:
+    """Raise a 400 naming ``what`` unless ``value`` is one of ``options``."""
+    if value not in options:
+        raise invalid(f"Invalid {what}: {value!r}; expected one of " + ", ".join(options))
 
 
 def _optional_bool(obj: dict[str, Any], key: str, prefix: str = "") -> bool:
@@ -120,11 +122,7 @@ def _check_messages(messages: list[Any]) -> None:
         if not isinstance(message, dict):
             raise invalid(f"Invalid message at index {index}: expected an object")
         role = message.get("role")
-        if role not in ROLES:
-            raise invalid(
-                f"Invalid role {role!r} in message at index {index}; "
-                "expected one of " + ", ".join(ROLES)
-            )
+        _one_of(role, ROLES, f"role in message at index {index}")
         content = message.get("content")
         tool_calls = message.get("tool_calls")
         if role == "assistant" and tool_calls is not None:
@@ -203,9 +201,7 @@ def _max_tokens(body: dict[str, Any], cap: int) -> int:
 
 def _stop(value: Any) -> list[str]:
     """Return the stop sequences as a list (a string or up to 4 strings)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
+    if isinstance(value, str) or value is None:
         return [value] if value else []
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise invalid("Invalid 'stop': expected a string or an array of strings")
@@ -263,10 +259,7 @@ def _response_format(fmt: Any) -> None:
     if fmt is None:
         return
     kind = fmt.get("type") if isinstance(fmt, dict) else None
-    if kind not in FORMATS:
-        raise invalid(
-            f"Invalid 'response_format.type': {kind!r}; expected one of " + ", ".join(FORMATS)
-        )
+    _one_of(kind, FORMATS, "'response_format.type'")
     if kind != "json_schema":
         return
     spec = fmt.get("json_schema")

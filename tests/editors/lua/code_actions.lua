@@ -1,5 +1,5 @@
--- Code actions chosen through vim.lsp.buf.code_action: "Kimi: Add docstring" (a preset, the
--- default simulator answer) and "Kimi: Refactor..." (asks with vim.ui.input, then sends).
+-- Code actions chosen through vim.lsp.buf.code_action: "Kimi: Add docstring" (a preset; the
+-- test scripts its answer) and "Kimi: Refactor..." (asks with vim.ui.input, then sends).
 local h = require("harness")
 h.client()
 local function choose(title, first, last)

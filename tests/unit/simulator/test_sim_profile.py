@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from kimi_lsp.simulator import FAST, KIMI, Simulator, Turn
-from kimi_lsp.simulator.profile import shape
+from kimi_lsp.simulator import Simulator, Turn
+from kimi_lsp.simulator.profile import FAST, KIMI, shape
 from kimi_lsp.simulator.tokens import estimate_tokens
 
 from .helpers import KEY, chat_body

@@ -23,10 +23,9 @@ def test_estimate_tokens() -> None:
 def test_plan_respects_budget_and_prefixes(
     reasoning: str, content: str, arguments: list[str], max_tokens: int, stop: list[str]
 ) -> None:
-    calls = [ToolCallSpec(name=f"f{i}", arguments=a) for i, a in enumerate(arguments)]
+    calls = [ToolCallSpec(name=f"f{i}", arguments=a, id=f"id{i}") for i, a in enumerate(arguments)]
     turn = Turn(reasoning=reasoning, content=content, tool_calls=calls)
-    ids = [f"id{i}" for i in range(len(calls))]
-    plan = plan_turn(turn, ids, max_tokens, stop, prompt=3)
+    plan = plan_turn(turn, max_tokens, stop, prompt=3, web_search=False)
     usage = plan.usage
     assert usage["completion_tokens"] <= max_tokens
     assert usage["total_tokens"] == 3 + usage["completion_tokens"]
