@@ -2,18 +2,26 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+CKSUM  := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# The runtime alone (what `make demo` needs), or the runtime and the test tools (the rest).
+RUNTIME_STAMP := $(VENV)/.installed-runtime-$(CKSUM)
+STAMP  := $(VENV)/.installed-test-$(CKSUM)
 
-.PHONY: litellm demo test lint typecheck unit e2e bench soak vscode vscode-e2e clean
+.PHONY: litellm demo dist test lint typecheck unit e2e bench soak vscode vscode-e2e clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	rm -f $(VENV)/.installed-runtime-*
+	touch $(RUNTIME_STAMP)
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME_STAMP)
 
 # The LiteLLM proxy for tests/e2e/test_litellm.py, in a venv of its own: its dependencies
 # must not meet ours. Pinned; the test skips without it, except under CI=true.
@@ -31,9 +39,14 @@ $(LITELLM_STAMP):
 ## litellm: install the LiteLLM proxy that tests/e2e/test_litellm.py starts (.venv-litellm)
 litellm: $(LITELLM_STAMP)
 
-## demo: install, start the built-in simulator and the real server, explain a selection
-demo: $(STAMP)
+## demo: install the runtime only, start the built-in simulator and the real server, explain a selection
+demo: $(RUNTIME_STAMP)
 	$(BIN)/kimi-lsp demo
+
+## dist: build the wheel, dist/kimi_lsp-<version>-py3-none-any.whl, with the editor plugins in it
+dist: | $(BIN)/python
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 ## lint: ruff check, ruff format --check, mypy --strict on server/
 lint: $(STAMP)
@@ -70,4 +83,4 @@ soak: $(STAMP)
 	$(BIN)/python bench/soak.py --ops 500 --fault-rate 0.3
 
 clean:
-	rm -rf $(VENV) $(LITELLM_VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(LITELLM_VENV) dist .mypy_cache .ruff_cache .pytest_cache

@@ -17,9 +17,15 @@ MODULES = {
     "kimi.client",
     "kimi.completion",
     "kimi.config",
+    "kimi.ghost",
+    "kimi.ghost_state",
+    "kimi.ghost_view",
     "kimi.health",
+    "kimi.key_source",
+    "kimi.popup",
     "kimi.progress",
     "kimi.stream",
+    "kimi.suggestion",
     "kimi.view",
 }
 

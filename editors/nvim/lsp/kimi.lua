@@ -33,6 +33,12 @@ return {
       return require("kimi.client").apply_edit_handler(err, params, ctx)
     end,
   },
+  -- Forget the progress and the explanations of a server that exited (killed, or crashed).
+  on_exit = function(_, _, client_id)
+    vim.schedule(function()
+      require("kimi").client_exited(client_id)
+    end)
+  end,
   -- Client-side handlers: code actions run these instead of going straight to the server.
   -- Each one sends `workspace/executeCommand` to the server itself.
   commands = {

@@ -1,5 +1,6 @@
--- Loaded at startup when editors/nvim is on 'runtimepath': the :Kimi* commands and the
--- progress autocmd. The LSP client starts with vim.lsp.enable("kimi") (or setup()).
+-- Loaded at startup when editors/nvim is on 'runtimepath': the :Kimi* commands, the
+-- progress autocmd and ghost text with its default options (unless setup() was called
+-- already). The LSP client starts with vim.lsp.enable("kimi") (or setup()).
 if vim.g.loaded_kimi then
   return
 end
@@ -8,3 +9,4 @@ if vim.fn.has("nvim-0.11") == 0 then
   return
 end
 require("kimi").create()
+require("kimi.completion").setup_default()

@@ -37,7 +37,15 @@ end, "the usage refresh")
 h.obs.status = require("kimi").status()
 h.obs.source_lines = h.lines(source)
 
--- `q` closes the window.
+-- :KimiExplainShow moves into the window; `q` there closes it.
+vim.cmd("KimiExplainShow")
+h.obs.show_enters = vim.api.nvim_get_current_win() == win
 vim.api.nvim_feedkeys("q", "x", false)
 h.obs.float_closed = not vim.api.nvim_win_is_valid(win)
+h.obs.back_in_source = vim.api.nvim_get_current_buf() == source
+-- :KimiExplainShow reopens it (without taking the cursor), with the same text.
+vim.cmd("KimiExplainShow")
+local again, again_buf = h.float()
+h.obs.reopened = again ~= nil and h.lines(again_buf)
+h.obs.reopened_is_current = vim.api.nvim_get_current_win() == again
 h.finish()

@@ -95,6 +95,63 @@ function H.select_bytes(first, last)
   vim.cmd(("normal! %dgov%dgo\27"):format(first, last))
 end
 
+--- Feed keys as typed (mappings apply when `remap` is true).
+function H.keys(keys, remap)
+  vim.api.nvim_feedkeys(vim.keycode(keys), remap and "m" or "n", false)
+end
+
+--- Poll `predicate` every 20 ms from the main loop (vim.wait does not consume typeahead, so
+--- fed keys are processed in between); then run `next`, or fail after `timeout` ms.
+function H.poll(timeout, predicate, what, next)
+  local deadline = vim.uv.hrtime() + timeout * 1e6
+  local timer = assert(vim.uv.new_timer())
+  timer:start(
+    20,
+    20,
+    vim.schedule_wrap(function()
+      if timer:is_closing() then
+        return
+      end
+      local ok, ready = pcall(predicate)
+      if ok and not ready and vim.uv.hrtime() < deadline then
+        return
+      end
+      timer:stop()
+      timer:close()
+      if not ok then
+        return H.fail(ready)
+      elseif not ready then
+        H.obs.lines = H.lines()
+        return H.fail("timed out waiting for " .. what)
+      end
+      local done, err = xpcall(next, debug.traceback)
+      if not done then
+        H.fail(err)
+      end
+    end)
+  )
+end
+
+--- Run steps one after the other, each once its `wait` holds (polled from the main loop):
+--- { { wait = fn|nil, what = "...", run = fn, timeout = ms|nil }, ... }, then H.finish().
+function H.steps(steps)
+  local function from(i)
+    local step = steps[i]
+    if step == nil then
+      return H.finish()
+    end
+    H.poll(step.timeout or 20000, step.wait or function()
+      return true
+    end, step.what or ("step " .. i), function()
+      if step.run then
+        step.run()
+      end
+      from(i + 1)
+    end)
+  end
+  from(1)
+end
+
 --- Stop the client cleanly, write the observations and quit.
 function H.finish()
   H.write()

@@ -21,6 +21,25 @@ local function buffer_of(arg, fallback)
   return bufnr or fallback or vim.api.nvim_get_current_buf()
 end
 
+--- Forget a running explain (its request ended, was cancelled, or its client is gone).
+---@param key string
+local function forget_explain(key)
+  explains[key] = nil
+  stream.detach(key)
+end
+
+--- Whether an explain's request is still out. Neovim 0.11 never calls the handler of a
+--- request answered with RequestCancelled, so a cancelled one is recognised here.
+---@param running {client: vim.lsp.Client, id: integer}
+---@return boolean
+local function still_running(running)
+  if running.client:is_stopped() then
+    return false
+  end
+  local request = running.client.requests and running.client.requests[running.id]
+  return request ~= nil and request.type == "pending"
+end
+
 --- Start `kimi.explain` for `arg` ({uri, range}) and show the answer in a window.
 ---@param client vim.lsp.Client
 ---@param bufnr integer
@@ -33,15 +52,17 @@ function M.start_explain(client, bufnr, arg)
     title = "Kimi: explain",
     on_close = function()
       local running = explains[key]
-      if running then
+      explains[key] = nil -- (the stream goes on into the hidden window until it ends)
+      if running and still_running(running) then
         running.client:cancel_request(running.id)
       end
     end,
   })
-  stream.attach(arg.streamId, view)
+  stream.attach(key, view, function()
+    explains[key] = nil -- the stream ended (done, failed or cancelled)
+  end)
   local id = client_util.execute(client, bufnr, "kimi.explain", arg, function(err, result)
-    explains[key] = nil
-    stream.detach(key)
+    forget_explain(key)
     if err then
       view:fail(client_util.is_cancelled(err) and "cancelled" or tostring(err.message))
     else
@@ -53,6 +74,17 @@ function M.start_explain(client, bufnr, arg)
   else
     stream.detach(key)
     view:fail("the request could not be sent")
+  end
+end
+
+--- The kimi client `client_id` exited: its explanations will never finish.
+---@param client_id integer
+function M.client_exited(client_id)
+  for key, running in pairs(explains) do
+    if running.client.id == client_id then
+      forget_explain(key)
+      running.view:fail("kimi-lsp stopped")
+    end
   end
 end
 
@@ -221,7 +253,9 @@ function M.cancel(opts)
   -- Explanations are cancelled by their request ($/cancelRequest), which always works.
   local stopped = 0
   for key, running in pairs(explains) do
-    if all or running.bufnr == bufnr or running.view.buf == bufnr then
+    if not still_running(running) then
+      explains[key] = nil -- ended without a word (a cancelled request, a stopped client)
+    elseif all or running.bufnr == bufnr or running.view.buf == bufnr then
       explains[key] = nil
       running.client:cancel_request(running.id)
       stopped = stopped + 1
@@ -230,7 +264,7 @@ function M.cancel(opts)
   local clients = all and vim.lsp.get_clients({ name = client_util.NAME })
     or { client_util.get(bufnr, true) }
   local function report()
-    local text = stopped > 0 and "Kimi: cancelled" or "Kimi: nothing to cancel"
+    local text = stopped > 0 and "Kimi: cancelled." or "Kimi: nothing was running."
     vim.api.nvim_echo({ { text } }, false, {})
   end
   local pending = #clients
@@ -248,6 +282,85 @@ function M.cancel(opts)
       if pending == 0 then
         report()
       end
+    end)
+  end
+end
+
+--- Show the last explanation again: move into its window, or reopen it when closed.
+function M.explain_show()
+  if not require("kimi.view").show_current() then
+    vim.notify("Kimi: there is no explanation to show.", vim.log.levels.INFO)
+  end
+end
+
+--- Call `done` once `predicate` holds, polling from the main loop; `timeout` after `ms`.
+---@param ms integer
+---@param predicate fun(): boolean
+---@param done fun()
+---@param timeout fun()
+local function when(ms, predicate, done, timeout)
+  local deadline = vim.uv.now() + ms
+  local timer = assert(vim.uv.new_timer())
+  timer:start(
+    0,
+    50,
+    vim.schedule_wrap(function()
+      if timer:is_closing() then
+        return
+      end
+      local ready = predicate()
+      if ready or vim.uv.now() >= deadline then
+        timer:stop()
+        timer:close()
+        if ready then
+          done()
+        else
+          timeout()
+        end
+      end
+    end)
+  )
+end
+
+--- Stop kimi-lsp and start it again for the buffers it served (for the current buffer when
+--- it was not running). Running commands end; the session's cost starts again at zero.
+function M.restart()
+  local clients = vim.lsp.get_clients({ name = client_util.NAME })
+  if #clients == 0 then
+    local ok = pcall(vim.api.nvim_exec_autocmds, "FileType", {
+      group = "nvim.lsp.enable",
+      buffer = vim.api.nvim_get_current_buf(),
+      modeline = false,
+    })
+    if ok and client_util.get(0, true) ~= nil then
+      vim.notify("Kimi: kimi-lsp started.", vim.log.levels.INFO)
+    else
+      vim.notify(
+        'Kimi: kimi-lsp is not running here: call vim.lsp.enable("kimi") (see :checkhealth kimi).',
+        vim.log.levels.WARN
+      )
+    end
+    return
+  end
+  vim.api.nvim_echo({ { "Kimi: restarting kimi-lsp…" } }, false, {})
+  for _, client in ipairs(clients) do
+    local id, config = client.id, client.config
+    local buffers = vim.tbl_keys(client.attached_buffers or {})
+    client:stop()
+    local function start()
+      for _, bufnr in ipairs(buffers) do
+        if vim.api.nvim_buf_is_loaded(bufnr) then
+          vim.lsp.start(config, { bufnr = bufnr })
+        end
+      end
+      vim.api.nvim_echo({ { "Kimi: kimi-lsp restarted." } }, false, {})
+    end
+    local function gone()
+      return vim.lsp.get_client_by_id(id) == nil
+    end
+    when(5000, gone, start, function()
+      client:stop(true) -- it did not exit when asked: end it
+      when(2000, gone, start, start)
     end)
   end
 end

@@ -6,6 +6,7 @@ local M = {}
 M.NAME = "kimi"
 
 local REQUEST_CANCELLED = -32800
+local NOT_SENT = -32099 -- (a code of the JSON-RPC range for implementations; never on the wire)
 
 ---@param value any
 ---@return boolean
@@ -163,7 +164,8 @@ function M.lsp_diagnostics(bufnr, line1, line2, encoding)
 end
 
 --- Send `workspace/executeCommand` with one argument (or none). Errors are shown with
---- vim.notify (a cancelled request is not an error); `on_done(err, result)` runs either way.
+--- vim.notify (a cancelled request is not an error); `on_done(err, result)` runs either way,
+--- except for a request answered RequestCancelled, whose handler Neovim 0.11 never calls.
 ---@param client vim.lsp.Client
 ---@param bufnr integer|nil
 ---@param command string
@@ -182,10 +184,13 @@ function M.execute(client, bufnr, command, argument, on_done)
     end
   end, bufnr)
   if not ok then
-    vim.notify(
-      ("Kimi: could not send %s; is kimi-lsp running? (see :checkhealth kimi)"):format(command),
-      vim.log.levels.ERROR
+    local message = ("could not send %s: kimi-lsp is not running (see :checkhealth kimi)."):format(
+      command
     )
+    vim.notify("Kimi: " .. message, vim.log.levels.ERROR)
+    if on_done then
+      on_done({ code = NOT_SENT, message = message }, nil)
+    end
     return nil
   end
   return request_id

@@ -1,38 +1,41 @@
--- Ghost text (AI completion at the cursor) for kimi-lsp. `require("kimi").setup()` calls
--- setup() unless `completion = { enabled = false }`.
+-- Ghost text (AI suggestions at the cursor) for kimi-lsp: on by default, set up by
+-- plugin/kimi.lua or `require("kimi").setup({ completion = {...} })`.
 --
--- Neovim 0.12+: the built-in `vim.lsp.inline_completion` (textDocument/inlineCompletion) is
--- enabled for the kimi client, and <Tab> (accept) and <M-]>/<M-[> (cycle) are mapped in the
--- buffers kimi attaches to.
+-- * Neovim 0.12+: the built-in `vim.lsp.inline_completion`, enabled for the kimi client.
+-- * Neovim 0.11: the plugin's own (ghost.lua): it asks as you type and draws the suggestion
+--   as virtual text. The completion-menu fallback (popup.lua: <C-x><C-o>, then <C-y>) stays
+--   available too.
 --
--- Neovim 0.11 has no inline completion, so the server's `textDocument/completion` fallback is
--- used instead: `<C-x><C-o>` (an explicit invocation) asks the server, which answers one item
--- with `detail = "Kimi"`, and `<C-y>` accepts it. For that this module
---   * sets 'omnifunc' to `v:lua.vim.lsp.omnifunc` (when the buffer has none of its own, or
---     when `omnifunc = true`);
---   * calls `vim.lsp.completion.enable(true, client.id, bufnr, { autotrigger = false })`
---     (`lsp_completion = true`, the default). Without it Neovim inserts only the popup's word:
---     it is the CompleteDone handler of vim.lsp.completion that expands a multi-line item (a
---     snippet) whole, and its `convert` hook (M.convert) lets a single-line item insert its
---     whole text rather than the text up to the first space, and keeps the snippet's
---     indentation right.
+-- Insert-mode keys, mapped in the buffers kimi attaches to (none of them <Tab> unless you
+-- choose it): accept, accept_word, accept_line, next, prev, dismiss. When there is nothing to
+-- act on, a key does what it did before (its previous mapping, or the key itself).
+local ghost = require("kimi.ghost")
+local popup = require("kimi.popup")
+local suggestion = require("kimi.suggestion")
+
 local M = {}
 
 M.implemented = true
 
-local OMNIFUNC = "v:lua.vim.lsp.omnifunc"
-
 ---@class kimi.CompletionOptions
 M.defaults = {
   enabled = true,
-  -- Neovim 0.12+: insert-mode keys in the buffers kimi attaches to; false to not map one.
-  accept_key = "<Tab>", -- accept the suggestion; a literal <Tab> when there is none
-  next_key = "<M-]>", -- next suggestion
-  prev_key = "<M-[>", -- previous suggestion
-  -- Neovim 0.11: nil sets 'omnifunc' only when the buffer has none of its own (or only the
-  -- runtime's filetype default); true always; false never.
+  auto_trigger = true, -- 0.11: ask while typing (false: only when next/prev is pressed)
+  debounce_ms = 150, -- 0.11: the pause in typing before a request
+  thinking = "…", -- 0.11: shown at the end of the line while a request is out (false: none)
+  hide_during_completion = true, -- 0.11: no ghost text while the completion menu is open
+  keys = {
+    accept = "<M-l>", -- accept the whole suggestion
+    accept_word = "<M-Right>", -- accept its next word
+    accept_line = "<M-C-Right>", -- accept the rest of its line
+    next = "<M-]>", -- next alternative (asks for them first; asks for a suggestion if none)
+    prev = "<M-[>", -- previous alternative
+    dismiss = "<C-]>", -- hide it
+  },
+  -- 0.11, the completion-menu fallback: set 'omnifunc' to v:lua.vim.lsp.omnifunc when the
+  -- buffer has none of its own (nil), always (true) or never (false), and enable
+  -- vim.lsp.completion (without autotrigger) so that <C-y> inserts a multi-line item whole.
   omnifunc = nil,
-  -- Neovim 0.11: vim.lsp.completion.enable(true, client.id, bufnr, { autotrigger = false }).
   lsp_completion = true,
 }
 
@@ -44,92 +47,166 @@ function M.has_inline()
   return vim.lsp.inline_completion ~= nil
 end
 
---- Whether the buffer's 'omnifunc' is empty, already LSP's, or only the runtime's default
---- (a filetype plugin of $VIMRUNTIME), as Neovim's own LSP defaults decide.
----@param bufnr integer
+M.convert = popup.convert
+
+--- 0.12: accept the next word or line of the built-in's suggestion.
+---@param how "word"|"line"
 ---@return boolean
-local function omnifunc_is_free(bufnr)
-  local current = vim.bo[bufnr].omnifunc
-  if current == "" or current == OMNIFUNC then
-    return true
-  end
-  local info = vim.api.nvim_get_option_info2("omnifunc", { buf = bufnr })
-  if not info.last_set_sid or info.last_set_sid <= 0 then
-    return false
-  end
-  local script = vim.fn.getscriptinfo({ sid = info.last_set_sid })[1]
-  return script ~= nil and vim.startswith(script.name, vim.fn.expand("$VIMRUNTIME"))
-end
-
---- vim.lsp.completion's `convert`, for Kimi items only (others are left as they are):
---- * a single-line item inserts its whole text (Neovim 0.11 would insert a plain text edit
----   only up to its first space);
---- * a multi-line item (a snippet) has the server's absolute indentation of its later lines
----   made relative to the cursor line, because vim.snippet.expand() prepends the cursor
----   line's indentation to each of them (Neovim ignores `insertTextMode`).
----@param item lsp.CompletionItem
----@return table
-function M.convert(item)
-  local edit = item.textEdit
-  if item.detail ~= "Kimi" or not edit or not edit.newText then
-    return {}
-  end
-  if not edit.newText:find("\n", 1, true) then
-    if item.insertTextFormat ~= vim.lsp.protocol.InsertTextFormat.Snippet then
-      return { word = edit.newText }
-    end
-    return {}
-  end
-  local indent = vim.api.nvim_get_current_line():match("^%s*") or ""
-  if indent ~= "" then
-    local lines = vim.split(edit.newText, "\n", { plain = true })
-    for i = 2, #lines do
-      if vim.startswith(lines[i], indent) then
-        lines[i] = lines[i]:sub(#indent + 1)
+local function builtin_accept_part(how)
+  return vim.lsp.inline_completion.get({
+    on_accept = function(item)
+      local text = item.insert_text
+      text = type(text) == "string" and text or suggestion.snippet_text(text.value)
+      local pos = vim.api.nvim_win_get_cursor(0)
+      local row, col = pos[1] - 1, pos[2]
+      local start = item.range and item.range.start
+      local typed = ""
+      if start and start.row == row and start.col <= col then
+        typed = vim.api.nvim_get_current_line():sub(start.col + 1, col)
       end
+      local rest = suggestion.after_typing(text, typed)
+      if rest == nil or rest == "" then
+        return
+      end
+      local part = how == "word" and suggestion.next_word(rest) or suggestion.next_line(rest)
+      local lines = vim.split(part, "\n", { plain = true })
+      vim.api.nvim_buf_set_text(0, row, col, row, col, lines)
+      vim.api.nvim_win_set_cursor(0, { row + #lines, (#lines == 1 and col or 0) + #lines[#lines] })
+    end,
+  }) == true
+end
+
+--- Accept the suggestion shown in the current buffer: whole (`how` nil or "all"), or its next
+--- "word" or "line".
+---@param how "all"|"word"|"line"|nil
+---@return boolean accepted false when there was nothing to accept
+function M.accept(how)
+  if M.has_inline() then
+    if how == "word" or how == "line" then
+      return builtin_accept_part(how)
     end
-    edit.newText = table.concat(lines, "\n") -- the item is the one CompleteDone expands
+    return vim.lsp.inline_completion.get() == true
   end
-  return {}
+  return ghost.accept(0, how or "all")
 end
 
---- Accept the visible inline suggestion (Neovim 0.12+).
----@return boolean accepted false when there was nothing to accept (or on Neovim 0.11)
-function M.accept()
-  if not M.has_inline() then
-    return false
-  end
-  return vim.lsp.inline_completion.get() == true
-end
-
---- Show the next (count 1) or previous (count -1) suggestion (Neovim 0.12+).
+--- Show the next (count 1) or previous (count -1) alternative.
 ---@param count integer
+---@return boolean
 function M.select(count)
   if M.has_inline() then
-    vim.lsp.inline_completion.select({ count = count })
+    local builtin = vim.lsp.inline_completion
+    local move = builtin.select or builtin.jump
+    if move then
+      move({ count = count })
+    end
+    return true
   end
+  return ghost.cycle(0, count)
+end
+
+--- Hide the suggestion.
+---@return boolean dismissed false when nothing was shown
+function M.dismiss()
+  if M.has_inline() then
+    return vim.lsp.inline_completion.get({ on_accept = function() end }) == true
+  end
+  return ghost.dismiss(0)
+end
+
+--- Ask for a suggestion now (0.11; 0.12 asks by itself).
+---@return boolean
+function M.suggest()
+  return not M.has_inline() and ghost.suggest(0)
+end
+
+local ACTIONS = {
+  accept = function()
+    return M.accept("all")
+  end,
+  accept_word = function()
+    return M.accept("word")
+  end,
+  accept_line = function()
+    return M.accept("line")
+  end,
+  next = function()
+    return M.select(1)
+  end,
+  prev = function()
+    return M.select(-1)
+  end,
+  dismiss = M.dismiss,
+}
+
+local DESCRIPTIONS = {
+  accept = "accept the suggestion",
+  accept_word = "accept the next word of the suggestion",
+  accept_line = "accept the next line of the suggestion",
+  next = "next suggestion",
+  prev = "previous suggestion",
+  dismiss = "dismiss the suggestion",
+}
+
+---@param keys string
+---@param remap boolean
+local function feed(keys, remap)
+  local codes = vim.api.nvim_replace_termcodes(keys, true, false, true)
+  vim.api.nvim_feedkeys(codes, remap and "m" or "n", false)
+end
+
+--- Do what `lhs` did before it was mapped here: its previous mapping, or the key itself.
+---@param lhs string
+---@param previous table|nil maparg() of the mapping this one shadows
+local function fall_back(lhs, previous)
+  if previous == nil then
+    feed(lhs, false)
+    return
+  end
+  local remap = previous.noremap ~= 1
+  if previous.callback then
+    local keys = previous.callback()
+    if previous.expr == 1 and type(keys) == "string" then
+      feed(keys, remap)
+    end
+  elseif type(previous.rhs) == "string" then
+    feed(previous.expr == 1 and vim.api.nvim_eval(previous.rhs) or previous.rhs, remap)
+  end
+end
+
+---@type table<integer, string[]> the keys mapped in each buffer
+local mapped = {}
+
+---@param bufnr integer
+local function unmap_keys(bufnr)
+  for _, lhs in ipairs(mapped[bufnr] or {}) do
+    pcall(vim.keymap.del, "i", lhs, { buffer = bufnr })
+  end
+  mapped[bufnr] = nil
 end
 
 ---@param bufnr integer
 local function map_keys(bufnr)
-  local o = M.options
-  local function map(lhs, rhs, desc, expr)
-    if lhs then
-      vim.keymap.set("i", lhs, rhs, { buffer = bufnr, expr = expr, desc = desc })
+  unmap_keys(bufnr)
+  mapped[bufnr] = {}
+  local keys = M.options.keys or {}
+  for name, action in pairs(ACTIONS) do
+    local lhs = keys[name]
+    if type(lhs) == "string" and lhs ~= "" then
+      local previous = vim.api.nvim_buf_call(bufnr, function()
+        return vim.fn.maparg(lhs, "i", false, true)
+      end)
+      if next(previous) == nil or tostring(previous.desc or ""):find("^Kimi: ") then
+        previous = nil
+      end
+      vim.keymap.set("i", lhs, function()
+        if not action() then
+          fall_back(lhs, previous)
+        end
+      end, { buffer = bufnr, desc = "Kimi: " .. DESCRIPTIONS[name] })
+      table.insert(mapped[bufnr], lhs)
     end
   end
-  map(o.accept_key, function()
-    if M.accept() then
-      return ""
-    end
-    return o.accept_key
-  end, "Kimi: accept the suggestion", true)
-  map(o.next_key, function()
-    M.select(1)
-  end, "Kimi: next suggestion", false)
-  map(o.prev_key, function()
-    M.select(-1)
-  end, "Kimi: previous suggestion", false)
 end
 
 --- Set up ghost text for a buffer the kimi client is attached to.
@@ -138,23 +215,54 @@ end
 function M.attach(client, bufnr)
   if M.has_inline() then
     vim.lsp.inline_completion.enable(true, { client_id = client.id })
-    map_keys(bufnr)
-    return
+  else
+    ghost.attach(client, bufnr)
+    popup.attach(client, bufnr, M.options)
   end
-  local o = M.options
-  if o.omnifunc == true or (o.omnifunc == nil and omnifunc_is_free(bufnr)) then
-    vim.bo[bufnr].omnifunc = OMNIFUNC
-  end
-  if o.lsp_completion then
-    vim.lsp.completion.enable(true, client.id, bufnr, { autotrigger = false, convert = M.convert })
+  map_keys(bufnr)
+end
+
+--- Options of earlier versions: accept_key, next_key and prev_key.
+---@param options table
+local function upgrade(options)
+  options.keys = vim.deepcopy(options.keys or {})
+  for old, new in pairs({ accept_key = "accept", next_key = "next", prev_key = "prev" }) do
+    if options[old] ~= nil then
+      options.keys[new] = options[old]
+    end
   end
 end
+
+--- Undo attach() in every buffer (before setup() applies new options).
+local function detach_all()
+  for bufnr in pairs(mapped) do
+    if vim.api.nvim_buf_is_valid(bufnr) then
+      unmap_keys(bufnr)
+    end
+    mapped[bufnr] = nil
+  end
+  ghost.detach_all()
+  if M.has_inline() then
+    for _, client in ipairs(vim.lsp.get_clients({ name = "kimi" })) do
+      pcall(vim.lsp.inline_completion.enable, false, { client_id = client.id })
+    end
+  end
+end
+
+M.configured = false
 
 --- Enable ghost text for the kimi client: for the buffers it attaches to from now on, and for
 --- those it is attached to already.
 ---@param opts kimi.CompletionOptions|table|nil
 function M.setup(opts)
-  M.options = vim.tbl_extend("force", vim.deepcopy(M.defaults), opts or {})
+  opts = vim.deepcopy(opts or {})
+  upgrade(opts)
+  M.options = vim.tbl_deep_extend("force", vim.deepcopy(M.defaults), opts)
+  M.configured = true
+  detach_all()
+  for _, name in ipairs({ "auto_trigger", "debounce_ms", "thinking", "hide_during_completion" }) do
+    ghost.options[name] = M.options[name]
+  end
   local group = vim.api.nvim_create_augroup("kimi.completion", { clear = true })
   if M.options.enabled == false or M.options.enable == false then
     return
@@ -173,6 +281,13 @@ function M.setup(opts)
     for bufnr in pairs(client.attached_buffers) do
       M.attach(client, bufnr)
     end
+  end
+end
+
+--- Ghost text with the default options, unless setup() configured it already.
+function M.setup_default()
+  if not M.configured then
+    M.setup()
   end
 end
 

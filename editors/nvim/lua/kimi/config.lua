@@ -12,7 +12,7 @@ M.defaults = {
   lsp = nil,
   explain = {
     layout = "float", -- "float" or "split"
-    enter = true, -- move the cursor into the explanation window (so `q` closes it)
+    enter = false, -- move the cursor into the window (:KimiExplainShow does it later)
     width = 88, -- float width (columns), capped by the editor's width
     max_height = 0.6, -- float height: a fraction of the editor's lines, or a line count
     split_height = 15, -- height of the split layout
@@ -24,20 +24,9 @@ M.defaults = {
   },
   -- Set default keymaps under <leader>k (true), or give your own prefix (a string).
   keymaps = false,
-  -- Ghost text (lua/kimi/completion.lua); `completion = { enabled = false }` to opt out.
-  completion = {
-    enabled = true,
-    -- Neovim 0.12+: insert-mode keys in kimi's buffers; false to not map one.
-    accept_key = "<Tab>", -- accept the suggestion (a literal <Tab> when there is none)
-    next_key = "<M-]>", -- next suggestion
-    prev_key = "<M-[>", -- previous suggestion
-    -- Neovim 0.11: set 'omnifunc' to v:lua.vim.lsp.omnifunc when the buffer has none of its
-    -- own (nil), always (true) or never (false).
-    omnifunc = nil,
-    -- Neovim 0.11: vim.lsp.completion.enable(true, client.id, bufnr, { autotrigger = false }),
-    -- so that <C-y> inserts the whole (multi-line) Kimi item.
-    lsp_completion = true,
-  },
+  -- Ghost text (lua/kimi/completion.lua, whose M.defaults lists every option);
+  -- `completion = { enabled = false }` to opt out.
+  completion = { enabled = true },
 }
 
 M.options = vim.deepcopy(M.defaults)

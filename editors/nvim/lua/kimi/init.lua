@@ -39,6 +39,20 @@ function M.create()
     desc = "Kimi: stop the running commands of this buffer (! for all)",
   })
   command("KimiUsage", action("usage"), { desc = "Kimi: session requests, tokens and cost" })
+  command("KimiExplainShow", action("explain_show"), {
+    desc = "Kimi: move into the explanation window, or reopen the last explanation",
+  })
+  command("KimiRestart", action("restart"), { desc = "Kimi: restart kimi-lsp" })
+  vim.api.nvim_create_autocmd("LspDetach", {
+    group = vim.api.nvim_create_augroup("kimi.exit", { clear = true }),
+    desc = "Kimi: forget the work of a kimi-lsp that exited",
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      if client and client.name == "kimi" and client:is_stopped() then
+        M.client_exited(client.id)
+      end
+    end,
+  })
   vim.api.nvim_create_autocmd("LspProgress", {
     group = vim.api.nvim_create_augroup("kimi.progress", { clear = true }),
     desc = "Kimi: progress echo and statusline",
@@ -86,6 +100,13 @@ function M.setup(opts)
   if options.enable then
     vim.lsp.enable("kimi")
   end
+end
+
+--- The kimi client `client_id` exited: its progress and explanations will never end.
+---@param client_id integer
+function M.client_exited(client_id)
+  require("kimi.progress").client_exited(client_id)
+  require("kimi.actions").client_exited(client_id)
 end
 
 --- For the statusline: "Kimi: explain · writing" while the model works, "Kimi $0.0123"

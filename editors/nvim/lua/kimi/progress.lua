@@ -5,15 +5,17 @@ local util = require("kimi.client")
 
 local M = {}
 
----@type table<string|integer, {title: string, message: string|nil, seq: integer}>
+---@alias kimi.Progress {title: string, message: string|nil, seq: integer}
+---@type table<integer, table<string|integer, kimi.Progress>> by client id, then token
 local active = {}
 local seq = 0
 
 ---@type table|nil the last `kimi.usage` result
 M.usage = nil
 
+--- Redraw the status line of every window (`:redrawstatus` alone redraws the current one).
 local function redraw()
-  pcall(vim.cmd.redrawstatus)
+  pcall(vim.cmd.redrawstatus, { bang = true })
 end
 
 ---@param text string
@@ -105,32 +107,50 @@ function M.on_progress(ev)
     return
   end
   local token = params.token
+  active[client.id] = active[client.id] or {}
+  local mine = active[client.id]
   if value.kind == "begin" then
     seq = seq + 1
-    active[token] = { title = value.title or "Kimi", message = value.message, seq = seq }
-    echo(("%s · %s"):format(active[token].title, value.message or "working"))
+    mine[token] = { title = value.title or "Kimi", message = value.message, seq = seq }
+    echo(("%s · %s"):format(mine[token].title, value.message or "working"))
   elseif value.kind == "report" then
-    local item = active[token]
+    local item = mine[token]
     if item then
       item.message = value.message or item.message
       echo(("%s · %s"):format(item.title, item.message or "working"))
     end
   elseif value.kind == "end" then
-    local item = active[token]
-    active[token] = nil
+    local item = mine[token]
+    mine[token] = nil
     echo(("%s · %s"):format(item and item.title or "Kimi", value.message or "done"))
     M.refresh_usage(client)
   end
   redraw()
 end
 
+--- The client `client_id` exited (or stopped): its progress will never end, so drop it.
+---@param client_id integer
+function M.client_exited(client_id)
+  if active[client_id] then
+    active[client_id] = nil
+    redraw()
+  end
+end
+
 --- What the kimi client is doing now, or nil.
 ---@return {title: string, message: string|nil}|nil
 function M.current()
   local best
-  for _, item in pairs(active) do
-    if best == nil or item.seq > best.seq then
-      best = item
+  for client_id, items in pairs(active) do
+    local client = vim.lsp.get_client_by_id(client_id)
+    if client == nil or client:is_stopped() then
+      active[client_id] = nil -- a client that exited without a word
+    else
+      for _, item in pairs(items) do
+        if best == nil or item.seq > best.seq then
+          best = item
+        end
+      end
     end
   end
   return best

@@ -4,6 +4,8 @@ local M = {}
 
 ---@type table<string, kimi.View>
 local views = {}
+---@type table<string, fun()> called when a stream ends
+local ends = {}
 local counter = 0
 
 --- A fresh stream id to send as `streamId`.
@@ -15,13 +17,16 @@ end
 
 ---@param id string
 ---@param view kimi.View
-function M.attach(id, view)
+---@param on_end fun()|nil called when the stream ends (done, failed or cancelled)
+function M.attach(id, view, on_end)
   views[id] = view
+  ends[id] = on_end
 end
 
 ---@param id string
 function M.detach(id)
   views[id] = nil
+  ends[id] = nil
 end
 
 --- The handler for method `kimi/stream`.
@@ -43,14 +48,17 @@ function M.handler(_, params, _)
     view:append(params.delta)
   end
   if params.done == true then
+    local on_end = ends[params.id]
+    ends[params.id] = nil
+    if on_end then
+      on_end()
+    end
     if type(params.error) == "string" then
       view:fail(params.error)
     elseif view.orphan then
       view:finish(nil)
     end
-    if view.orphan then
-      views[params.id] = nil
-    end
+    views[params.id] = nil
   end
 end
 

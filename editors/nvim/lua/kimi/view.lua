@@ -1,5 +1,6 @@
 -- The explanation window: a markdown scratch buffer in a float (or a split) that fills in as
--- the `kimi/stream` deltas arrive. `q` closes it.
+-- the `kimi/stream` deltas arrive. It opens without taking the cursor (`explain.enter`);
+-- :KimiExplainShow moves into it, or reopens it once closed. `q` in it closes it.
 local config = require("kimi.config")
 
 local M = {}
@@ -9,13 +10,17 @@ local PLACEHOLDER = "_Kimi is thinking…_"
 ---@class kimi.View
 ---@field buf integer
 ---@field win integer|nil
+---@field title string
 ---@field text string what the stream has written so far
 ---@field running boolean
+---@field placeholder boolean
+---@field gone boolean|nil the buffer was wiped
+---@field orphan boolean|nil
 ---@field on_close fun(view: kimi.View)|nil
 local View = {}
 View.__index = View
 
----@type kimi.View|nil the most recent view
+---@type kimi.View|nil the most recent view (shown or not)
 M.current = nil
 
 ---@param view kimi.View
@@ -41,23 +46,23 @@ local function max_float_height(opts)
   return math.max(3, math.min(limit, vim.o.lines - 4))
 end
 
+--- A window on `buf`, the float or the split of the `explain` options.
+---@param buf integer
 ---@param title string
----@return integer buf, integer win
-local function open_window(title)
+---@param enter boolean
+---@return integer win
+local function open_window(buf, title, enter)
   local opts = config.options.explain
-  local buf = vim.api.nvim_create_buf(false, true)
-  vim.bo[buf].bufhidden = "wipe"
-  vim.bo[buf].filetype = "markdown"
   local win
   if opts.layout == "split" then
-    win = vim.api.nvim_open_win(buf, opts.enter, {
+    win = vim.api.nvim_open_win(buf, enter, {
       split = "below",
       win = -1,
       height = opts.split_height,
     })
   else
     local width = math.max(20, math.min(opts.width, vim.o.columns - 4))
-    win = vim.api.nvim_open_win(buf, opts.enter, {
+    win = vim.api.nvim_open_win(buf, enter, {
       relative = "editor",
       row = math.max(0, math.floor((vim.o.lines - max_float_height(opts)) / 2) - 1),
       col = math.max(0, math.floor((vim.o.columns - width) / 2)),
@@ -71,10 +76,10 @@ local function open_window(title)
   end
   vim.wo[win].wrap = true
   vim.wo[win].linebreak = true
-  return buf, win
+  return win
 end
 
---- Open a new explanation window (closing the previous one).
+--- Open a new explanation window (the previous explanation is dropped).
 ---@param o {title: string|nil, on_close: fun(view: kimi.View)|nil}|nil
 ---@return kimi.View
 function M.open(o)
@@ -82,15 +87,20 @@ function M.open(o)
   if M.current then
     M.current:close()
   end
-  local buf, win = open_window(o.title or "Kimi: explain")
-  local view = setmetatable(
-    { buf = buf, win = win, text = "", running = true, on_close = o.on_close },
-    View
-  )
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.bo[buf].bufhidden = "hide" -- kept when its window closes, for :KimiExplainShow
+  vim.bo[buf].filetype = "markdown"
+  local view = setmetatable({
+    buf = buf,
+    title = o.title or "Kimi: explain",
+    text = "",
+    running = true,
+    placeholder = true,
+    on_close = o.on_close,
+  }, View)
   write(view, { PLACEHOLDER }, 0, -1)
-  view.placeholder = true
   vim.keymap.set("n", "q", function()
-    view:close()
+    view:hide()
   end, { buffer = buf, nowait = true, silent = true, desc = "Close the Kimi explanation" })
   vim.api.nvim_create_autocmd("BufWipeout", {
     buffer = buf,
@@ -100,12 +110,53 @@ function M.open(o)
     end,
   })
   M.current = view
-  view:resize()
+  view:show(config.options.explain.enter)
   return view
+end
+
+--- Show the most recent explanation: move into its window, or reopen it when closed. False
+--- when there is none.
+---@return boolean
+function M.show_current()
+  local view = M.current
+  if view == nil or not view:valid() then
+    return false
+  end
+  if view:shown() then
+    vim.api.nvim_set_current_win(view.win)
+  else
+    view:show(config.options.explain.enter)
+  end
+  return true
 end
 
 function View:valid()
   return vim.api.nvim_buf_is_valid(self.buf)
+end
+
+function View:shown()
+  return self.win ~= nil and vim.api.nvim_win_is_valid(self.win)
+end
+
+--- Open a window on the explanation (when none is open).
+---@param enter boolean
+function View:show(enter)
+  if self:shown() or not self:valid() then
+    return
+  end
+  local win = open_window(self.buf, self:window_title(), enter)
+  self.win = win
+  vim.api.nvim_create_autocmd("WinClosed", {
+    pattern = tostring(win),
+    once = true,
+    callback = function()
+      if self.win == win then
+        self.win = nil
+        self:hidden()
+      end
+    end,
+  })
+  self:resize()
 end
 
 --- Grow a float to its text, up to its maximum height.
@@ -142,11 +193,17 @@ function View:append(delta)
   self:resize()
 end
 
----@param title string
-function View:set_title(title)
+function View:window_title()
+  return self.state and (self.title .. " · " .. self.state) or self.title
+end
+
+---@param state string
+function View:set_state(state)
+  self.state = state
   local win = self.win
   if win and vim.api.nvim_win_is_valid(win) and vim.api.nvim_win_get_config(win).relative ~= "" then
-    pcall(vim.api.nvim_win_set_config, win, { title = " " .. title .. " ", title_pos = "center" })
+    local title = " " .. self:window_title() .. " "
+    pcall(vim.api.nvim_win_set_config, win, { title = title, title_pos = "center" })
   end
 end
 
@@ -185,21 +242,39 @@ function View:fail(why)
   else
     write(self, { "", note }, -1, -1)
   end
-  self:set_title("Kimi: explain · " .. (why == "cancelled" and "cancelled" or "failed"))
+  self:set_state(why == "cancelled" and "cancelled" or "failed")
   self:resize()
 end
 
-function View:close()
-  if self.win and vim.api.nvim_win_is_valid(self.win) then
-    pcall(vim.api.nvim_win_close, self.win, true)
+--- Close the window; the explanation stays for :KimiExplainShow.
+function View:hide()
+  local win = self.win
+  if win and vim.api.nvim_win_is_valid(win) then
+    pcall(vim.api.nvim_win_close, win, true)
   end
+  if self.win == win then
+    self.win = nil
+    self:hidden()
+  end
+end
+
+--- Drop the explanation: its window and its buffer.
+function View:close()
+  self:hide()
   if self:valid() then
     pcall(vim.api.nvim_buf_delete, self.buf, { force = true })
   end
   self:closed()
 end
 
---- The buffer is gone: stop a running request if asked to.
+--- The window is gone: stop a running request if asked to.
+function View:hidden()
+  if self.running and self.on_close and config.options.explain.cancel_on_close then
+    self.on_close(self)
+  end
+end
+
+--- The buffer is gone.
 function View:closed()
   if self.gone then
     return
@@ -208,9 +283,7 @@ function View:closed()
   if M.current == self then
     M.current = nil
   end
-  if self.running and self.on_close and config.options.explain.cancel_on_close then
-    self.on_close(self)
-  end
+  self:hidden()
 end
 
 return M

@@ -1,0 +1,121 @@
+"""editors/vim with Vim 9 and ALE (Debian's vim-nox and vim-ale) against the real server.
+
+Vim runs headless in silent Ex mode (`vim -es`), where `:sleep` still serves ALE's jobs and
+channels; the script (tests/editors/vim/*.vim) acts through the plugin and ALE's own commands
+and writes what it saw as JSON. Skipped where Vim 9 or ALE is not installed
+(`apt-get install vim-nox vim-ale`; .ci/run installs them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kimi_lsp.simulator import Turn
+
+from .conftest import REPO, EditorSession, chat_requests, selection_sent
+
+HERE = Path(__file__).parent / "vim"
+ALE = Path("/usr/share/vim/vimfiles/pack/dist-bundle/opt/ale")
+
+
+def _vim_version() -> int:
+    vim = shutil.which("vim")
+    if vim is None:
+        return 0
+    out = subprocess.run([vim, "--version"], capture_output=True, text=True, check=False).stdout
+    first = out.splitlines()[0] if out else ""
+    try:
+        return int(float(first.split("Vi IMproved ")[1].split()[0]))
+    except (IndexError, ValueError):
+        return 0
+
+
+pytestmark = [
+    pytest.mark.editor,
+    pytest.mark.skipif(
+        _vim_version() < 9 or not ALE.exists(),
+        reason="Vim 9 with ALE is not installed (apt-get install vim-nox vim-ale)",
+    ),
+]
+
+SAMPLE = """\
+def total_price(items, tax_rate):
+    subtotal = sum(item.price * item.quantity for item in items)
+    return subtotal * (1 + tax_rate)
+
+
+def greet(name):
+    return "hello " + name
+
+
+def add(a, b):
+    \n"""
+
+
+async def run_vim(editor: EditorSession, script: str, file: Path) -> dict[str, Any]:
+    out = editor.workspace.parent / f"observations-vim-{script}.json"
+    env = editor.env(KIMI_TEST_OUT=str(out), KIMI_VIM_PLUGIN=str(REPO / "editors" / "vim"))
+    process = await asyncio.create_subprocess_exec(
+        "vim",
+        "-N",
+        "-u",
+        str(HERE / "vimrc"),
+        "-i",
+        "NONE",
+        "-n",
+        "-es",
+        "-S",
+        str(HERE / f"{script}.vim"),
+        str(file),
+        cwd=str(editor.workspace),
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), 120)
+    except TimeoutError:
+        process.kill()
+        output, _ = await process.communicate()
+    obs = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    assert process.returncode == 0, (obs, output.decode(errors="replace"))
+    assert "error" not in obs, obs
+    return obs
+
+
+async def test_vim_ale_explain_code_action_completion(editor: EditorSession) -> None:
+    file = editor.write("shop.py", SAMPLE)
+    editor.sim.script(
+        Turn(content="`total_price` adds tax.", chunk_chars=4),
+        Turn(content="`greet` says hello."),
+        Turn(content="<completion>return a + b</completion>"),
+    )
+    obs = await run_vim(editor, "ale_e2e", file)
+    assert obs["filetype"] == "python"
+    assert obs["omnifunc"] == "ale#completion#OmniFunc"
+    assert obs["ale_linters"][-1] == "kimi"  # added to ALE's defaults for python
+    # :KimiExplain: the preview window shows the explanation; the cursor stays put.
+    assert obs["explained"] == "`total_price` adds tax."
+    assert obs["preview_lines"] == ["`total_price` adds tax."]
+    assert obs["cursor_stayed"] is True
+    # :ALECodeAction lists the Kimi actions; "Kimi: Explain" shows in the preview too.
+    menu = "\n".join(obs["menu"])
+    for title in ("Kimi: Explain", "Kimi: Refactor...", "Kimi: Add docstring"):
+        assert title in menu
+    assert obs["action_explained"] == "`greet` says hello."
+    assert obs["action_preview"] == ["`greet` says hello."]
+    # Completion through ALE's omnifunc inserts the Kimi item.
+    assert obs["completed"] == "    return a + b"
+    assert "Kimi: nothing was running." in obs["messages"]
+    explain, action, completion = chat_requests(editor.sim)
+    assert selection_sent(explain) == "".join(SAMPLE.splitlines(keepends=True)[:3])
+    assert "greet" in selection_sent(action)
+    assert "<CURSOR>" in json.dumps(completion)
