@@ -60,10 +60,13 @@ class Cassette(BaseModel):
 
 
 def load_cassette(path: str | Path) -> Cassette:
-    """Read a cassette file; ValueError with a readable reason if it is not one."""
+    """Read a cassette file; ValueError with a readable sentence if it is not one."""
     try:
         return Cassette.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
     except OSError as exc:
         raise ValueError(f"Cannot read the cassette {path}: {exc.strerror}.") from exc
-    except (ValueError, ValidationError) as exc:
-        raise ValueError(f"The cassette {path} is not valid: {exc}") from exc
+    except ValidationError as exc:
+        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ValueError(f"The cassette {path} is not valid ({where}).") from exc
+    except ValueError as exc:
+        raise ValueError(f"The cassette {path} is not valid JSON ({exc}).") from exc
