@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,9 +12,10 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcRequestCancelled
 from pytest_lsp import LanguageClient
 
-from kimi_lsp.simulator import Turn
+from kimi_lsp.simulator import Simulator, Turn
 
-from .conftest import open_doc, position, session_of
+from .conftest import SIM_KEY, _server_env, open_doc, position, session_of
+from .raw import RawServer, assert_clean_log
 
 
 def sent_selection(client: LanguageClient, index: int = 0) -> str:
@@ -150,3 +152,167 @@ async def test_status_returns_to_idle_after_work(client: LanguageClient) -> None
         while after["tasks"] != idle["tasks"]:
             await asyncio.sleep(0.05)
             after = await status(client)
+
+
+# ---- the end of a session, in raw JSON-RPC (LSP: shutdown, then exit) ----------------------
+
+USAGE = {"command": "kimi.usage", "arguments": []}
+INVALID_REQUEST = -32600
+ORIGIN = {"line": 0, "character": 0}
+
+
+def opened(uri: str, text: str) -> dict[str, Any]:
+    return {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
+
+
+async def raw_server(tmp_path: Path, *, initialize: bool = True, **caps: Any) -> RawServer:
+    """The server on pipes, logging to `tmp_path/server.log`, initialized unless asked."""
+    env = {**_server_env(), "KIMI_LSP_PROVIDER": "simulator", "HOME": str(tmp_path)}
+    log = tmp_path / "server.log"
+    server = await RawServer.start(env, "--log-level", "debug", "--log-file", str(log))
+    if initialize:
+        init = await server.request(
+            "initialize", {"capabilities": caps, "rootUri": tmp_path.as_uri()}
+        )
+        assert "result" in init, init
+        server.notify("initialized", {})
+    return server
+
+
+def is_begin(notification: dict[str, Any]) -> bool:
+    value = notification.get("params", {}).get("value")
+    return notification["method"] == "$/progress" and value.get("kind") == "begin"
+
+
+async def exit_code(server: RawServer, timeout: float = 20) -> int:
+    """Read the server's output to its end; the process's exit code."""
+    async with asyncio.timeout(timeout):
+        try:
+            while True:
+                await server.pump()
+        except (EOFError, asyncio.IncompleteReadError):
+            pass
+        return await server.process.wait()
+
+
+@pytest.mark.parametrize("ending", ["exit", "end of input"])
+@pytest.mark.parametrize("initialize", [True, False], ids=["initialized", "uninitialized"])
+async def test_exit_without_shutdown_ends_with_code_1(
+    tmp_path: Path, initialize: bool, ending: str
+) -> None:
+    """LSP: the exit code is 0 if a shutdown request came first, else 1; a client that
+    goes away without either is not a clean end either."""
+    server = await raw_server(tmp_path, initialize=initialize)
+    try:
+        if initialize:
+            assert "result" in await server.request("workspace/executeCommand", USAGE)
+        if ending == "exit":
+            server.notify("exit", None)
+        else:
+            assert server.process.stdin is not None
+            server.process.stdin.close()
+        assert await exit_code(server) == 1
+    finally:
+        await server.kill()
+    assert_clean_log(tmp_path / "server.log")
+
+
+@pytest.mark.parametrize("ending", ["exit", "end of input"])
+async def test_after_shutdown_the_exit_code_is_0_even_uninitialized(
+    tmp_path: Path, ending: str
+) -> None:
+    server = await raw_server(tmp_path, initialize=False)
+    try:
+        assert (await server.request("shutdown", None)).get("result", "missing") is None
+        if ending == "exit":
+            server.notify("exit", None)
+        else:
+            assert server.process.stdin is not None
+            server.process.stdin.close()
+        assert await exit_code(server) == 0
+    finally:
+        await server.kill()
+
+
+async def test_requests_after_shutdown_get_invalid_request(tmp_path: Path) -> None:
+    """From the moment `shutdown` is received, every request but `exit` is answered
+    InvalidRequest (a second `shutdown` too), once, and the server still exits with 0."""
+    server = await raw_server(tmp_path)
+    uri = (tmp_path / "a.py").as_uri()
+    server.notify("textDocument/didOpen", opened(uri, "x = 1\n"))
+    try:
+        shutdown = server.send_request("shutdown", None)
+        racing = server.send_request("workspace/executeCommand", USAGE)  # before its answer
+        first, second = await server.answers_to([shutdown, racing], timeout=10)
+        assert first.get("result", "missing") is None, first
+        assert second["error"]["code"] == INVALID_REQUEST, second
+        doc, empty = {"textDocument": {"uri": uri}}, {"start": ORIGIN, "end": ORIGIN}
+        later = [
+            ("workspace/executeCommand", USAGE),
+            ("textDocument/completion", {**doc, "position": ORIGIN}),
+            ("textDocument/codeAction", {**doc, "range": empty, "context": {"diagnostics": []}}),
+            ("shutdown", None),
+            ("kimi/unknownMethod", {}),
+        ]
+        for method, params in later:
+            answer = await server.request(method, params, timeout=10)
+            assert answer["error"]["code"] == INVALID_REQUEST, (method, answer)
+            assert "shut" in answer["error"]["message"], answer
+        server.notify("exit", None)
+        assert await exit_code(server) == 0
+        assert all(len(answers) == 1 for answers in server.answers.values())
+    finally:
+        await server.kill()
+    assert_clean_log(tmp_path / "server.log")
+
+
+async def test_notifications_after_shutdown_are_ignored(tmp_path: Path) -> None:
+    """After `shutdown`, notifications other than `exit` are not acted on, even while the
+    shutdown is still cancelling a command: a configuration change sent right behind it
+    does not make the server ask for the settings again."""
+    async with Simulator(api_key=SIM_KEY) as sim:
+        env = {**_server_env(), "HOME": str(tmp_path)}
+        log = tmp_path / "server.log"
+        server = await RawServer.start(env, "--log-level", "debug", "--log-file", str(log))
+        options = {"kimi": {"provider": "simulator", "baseUrl": sim.base_url, "apiKey": SIM_KEY}}
+        caps = {"workspace": {"configuration": True}, "window": {"workDoneProgress": True}}
+        try:
+            init = await server.request(
+                "initialize",
+                {
+                    "capabilities": caps,
+                    "rootUri": tmp_path.as_uri(),
+                    "initializationOptions": options,
+                },
+            )
+            assert "result" in init, init
+            server.notify("initialized", {})
+            async with asyncio.timeout(20):  # `initialized` asks for the settings once
+                while not any(
+                    r["method"] == "workspace/configuration" for r in server.server_requests
+                ):
+                    await server.pump()
+            uri = (tmp_path / "a.py").as_uri()
+            server.notify("textDocument/didOpen", opened(uri, "x = 1\n"))
+            sim.script(Turn(reasoning="r", content="never", ttft=30))
+            line = {"start": ORIGIN, "end": {"line": 1, "character": 0}}
+            command = {"command": "kimi.explain", "arguments": [{"uri": uri, "range": line}]}
+            explain = server.send_request("workspace/executeCommand", command)
+            async with asyncio.timeout(20):  # the command is running once its progress began
+                while not any(is_begin(n) for n in server.notifications):
+                    await server.pump()
+            asked = len(server.server_requests)
+            shutdown = server.send_request("shutdown", None)  # cancels the explain, then answers
+            server.notify(
+                "workspace/didChangeConfiguration", {"settings": {"kimi": {"maxTokens": 99}}}
+            )
+            server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+            answers = await server.answers_to([explain, shutdown], timeout=20)
+            assert answers[0]["error"]["code"] == -32800  # RequestCancelled
+            assert answers[1].get("result", "missing") is None, answers[1]
+            server.notify("exit", None)
+            assert await exit_code(server) == 0
+            assert [r["method"] for r in server.server_requests[asked:]] == []
+        finally:
+            await server.kill()
+    assert_clean_log(log)

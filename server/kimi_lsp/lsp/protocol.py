@@ -13,12 +13,18 @@
    first, so an object inside params that looks like a request was answered as one.
 5. `didChange` is applied with LSP line breaks (`\\n`, `\\r\\n`, `\\r` only). pygls splits
    with `str.splitlines`, which also breaks at form feeds and U+2028, and so corrupts
-   documents containing them (`lsp/documents.py`). A change for a document that is not
-   open is ignored.
+   documents containing them (`lsp/open_documents.py`). A change for a document that is
+   not open is ignored.
 6. Client mistakes in notifications are logged and ignored, not raised inside pygls: a
    `$/cancelRequest` or `window/workDoneProgress/cancel` whose id or token is not a number
    or string (lsprotocol lets any JSON through there), a notebook change for a notebook or
    cell that is not open.
+7. The end of a session as LSP says: from the moment `shutdown` is received, every other
+   request is answered InvalidRequest and notifications other than `exit` are ignored
+   (pygls went on serving until its shutdown handler had finished, then dropped requests
+   unanswered); `exit` ends the process with 0 after a shutdown, 1 without one (pygls's
+   exit code was lost: its own `start_io` swallows the `SystemExit`; `cli.py` returns
+   `exit_code()`).
 """
 
 from __future__ import annotations
@@ -30,7 +36,11 @@ from urllib.parse import unquote
 
 import cattrs
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams, JsonRpcServerNotInitialized
+from pygls.exceptions import (
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
+)
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
@@ -63,6 +73,12 @@ class KimiProtocol(LanguageServerProtocol):
         self.ready = False
         """Set once `initialize` succeeded; before that, only `initialize`, `shutdown` and
         `exit` are handled."""
+        self.shutting_down = False
+        """Set when a `shutdown` request arrives; from then on only `exit` is handled."""
+
+    def exit_code(self) -> int:
+        """What the process ends with (LSP): 0 after a shutdown request, 1 without one."""
+        return 0 if self.shutting_down else 1
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         """Leaves every object as it is. pygls calls this as the `object_hook` of
@@ -75,11 +91,37 @@ class KimiProtocol(LanguageServerProtocol):
         if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
             log.warning("ignored a message that is not JSON-RPC 2.0 (a %s)", type(message).__name__)
             return
+        if self.shutting_down and not self._after_shutdown(message):
+            return
         if not self.ready and not self._before_initialize(message):
             return
         structured = self._structure(message)
         if structured is not _ANSWERED:
+            if message.get("method") == types.SHUTDOWN and "id" in message:
+                self.shutting_down = True
             super().handle_message(structured)
+
+    def _after_shutdown(self, data: dict[str, Any]) -> bool:
+        """What LSP asks after `shutdown`: requests get InvalidRequest (-32600), notifications
+        other than `exit` are ignored. Responses go on (a command cancelled by the shutdown
+        may still wait for the client's answer). True when the message goes on."""
+        method = data.get("method")
+        if not isinstance(method, str) or method == types.EXIT:
+            return True
+        if "id" in data:
+            self._send_data(
+                {
+                    "jsonrpc": "2.0",
+                    "id": data["id"],
+                    "error": {
+                        "code": JsonRpcInvalidRequest.CODE,
+                        "message": f"{method}: the server is shutting down; only exit may follow",
+                    },
+                }
+            )
+        else:
+            log.info("%s after shutdown: ignored", method)
+        return False
 
     def _before_initialize(self, data: dict[str, Any]) -> bool:
         """What LSP asks before `initialize`: requests get ServerNotInitialized (-32002),
