@@ -99,3 +99,13 @@ def test_a_bad_cassette_file_is_a_readable_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="is not valid"):
         load_cassette(path)
     assert Cassette.model_validate({}).answers == []
+
+
+def test_the_readme_example_is_a_valid_cassette() -> None:
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The simulator") :]
+    example = section[
+        section.index("```json\n") + 8 : section.index("\n```", section.index("```json"))
+    ]
+    cassette = Cassette.model_validate(json.loads(example))
+    assert [a.kind for a in cassette.answers] == ["explain", "ghost_text"]
