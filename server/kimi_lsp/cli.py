@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument(
         "--latency", type=float, default=0.0, metavar="SECONDS", help="time to the first token"
     )
+    sim.add_argument("--script", metavar="FILE", help="answer from this JSON cassette")
+    sim.add_argument(
+        "--profile",
+        choices=["fast", "kimi"],
+        default="fast",
+        help="fast: answer at once; kimi: Kimi K2.7 Code's time to first token and token rate",
+    )
     return parser
 
 
@@ -60,11 +67,17 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_demo(force_simulator=args.simulator)
     if args.command == "simulator":
-        from kimi_lsp.simulator import DEFAULT_API_KEY, Chaos, run
+        from kimi_lsp.simulator import DEFAULT_API_KEY, Chaos, load_cassette, run
 
         chaos = Chaos.uniform(args.chaos, args.seed) if args.chaos > 0 else None
         key = args.api_key or DEFAULT_API_KEY
-        run(args.sim_host, args.sim_port, key, chaos, pace=args.pace, latency=args.latency)
+        try:
+            cassette = load_cassette(args.script) if args.script else None
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        timing = {"pace": args.pace, "latency": args.latency, "profile": args.profile}
+        run(args.sim_host, args.sim_port, key, chaos, cassette=cassette, **timing)
         return 0
     from kimi_lsp import logs
     from kimi_lsp.server import create_server
