@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 
-from kimi_lsp.agent.readers import ToolLimits
+from kimi_lsp.agent.limits import ToolLimits
 from kimi_lsp.agent.sandbox import Sandbox
-from kimi_lsp.agent.tools import TOOL_SPECS, activity, run_tool
+from kimi_lsp.agent.tools import READ_TOOLS, Tool, activity, run_tool
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.errors import ModelError
 from kimi_lsp.model.service import ModelService
@@ -55,6 +55,8 @@ class Toolbox:
     limits: ToolLimits = field(default_factory=ToolLimits)
     max_rounds: int = 8
     max_output_chars: int = 120_000
+    tools: tuple[Tool, ...] = READ_TOOLS
+    """The tools offered (the read-only ones; `kimi.edit` adds its own)."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ async def run_agent(
     ended in tool calls, not to the answer.
     """
     messages: list[JsonDict] = list(request.messages)
-    tools = TOOL_SPECS if toolbox is not None else None
+    tools = [tool.spec for tool in toolbox.tools] if toolbox is not None else None
     written: list[str] = []
     rounds = calls = output = 0
     closed = False  # the model has been told to answer now
@@ -122,8 +124,10 @@ async def run_agent(
             if closed:
                 text = REFUSED
             else:
-                on_status(activity(call))
-                outcome = await asyncio.to_thread(run_tool, toolbox.sandbox, call, toolbox.limits)
+                on_status(activity(call, toolbox.tools, toolbox.limits))
+                outcome = await asyncio.to_thread(
+                    run_tool, toolbox.sandbox, call, toolbox.limits, toolbox.tools
+                )
                 text = outcome.text
                 room = toolbox.max_output_chars - output
                 if len(text) >= room:

@@ -1,65 +1,42 @@
 """The three read-only tools, as plain functions over a `Sandbox`.
 
-Every result is bounded (characters per read, files per listing, matches and seconds per
-search) and says when it was cut short.
+Every result is bounded (characters per read, files per listing, matches per search, and
+`search_seconds` for any call, checked before every file, folder entry and line) and says
+when it was cut short. Lines are broken where LSP breaks them (`\\n`, `\\r\\n`, `\\r`), so
+line numbers agree with the editor's.
 """
 
 from __future__ import annotations
 
-import os
-import time
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
 import regex
 
+from kimi_lsp.agent import globs
+from kimi_lsp.agent.clock import Deadline, TimedOut
+from kimi_lsp.agent.contents import read_text
+from kimi_lsp.agent.limits import ToolLimits
+from kimi_lsp.agent.regex_guard import RegexRefused, compile_query
 from kimi_lsp.agent.sandbox import Refused, Sandbox, Target
+from kimi_lsp.agent.walk import walk
 
+__all__ = ["ToolLimits", "list_files", "read_file", "read_text", "search_text"]
 
-@dataclass(frozen=True)
-class ToolLimits:
-    """Bounds on what one tool call may return or cost."""
-
-    max_read_chars: int = 20_000
-    max_file_bytes: int = 1_000_000
-    max_files: int = 500
-    max_matches: int = 100
-    max_line_chars: int = 300
-    search_seconds: float = 2.0
-
-
-def read_text(sandbox: Sandbox, target: Target, limits: ToolLimits) -> str:
-    """The text of a file: the editor's buffer when open, else the disk (UTF-8 text only)."""
-    buffer = sandbox.buffers.get(str(target.path))
-    if buffer is not None:
-        return buffer
-    if not target.path.is_file():
-        raise Refused(f"'{sandbox.display(target)}' is not a file")
-    size = target.path.stat().st_size
-    if size > limits.max_file_bytes:
-        raise Refused(
-            f"'{sandbox.display(target)}' is too large to read ({size:,} bytes; "
-            f"the limit is {limits.max_file_bytes:,})"
-        )
-    data = target.path.read_bytes()
-    if b"\0" in data[:8192]:
-        raise Refused(f"'{sandbox.display(target)}' is a binary file")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Refused(f"'{sandbox.display(target)}' is not UTF-8 text") from None
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_EOL = re.compile(r"\r\n|\r|\n")
 
 
 def read_file(
     sandbox: Sandbox, path: str, start: int | None, end: int | None, limits: ToolLimits
 ) -> str:
     """`read_file`: whole file or 1-based inclusive lines, capped at `max_read_chars`."""
+    deadline = Deadline.after(limits.search_seconds)
     target = sandbox.resolve_one(path)
-    if sandbox.ignored(target):
+    if sandbox.ignored(target, False, deadline):
         raise Refused(f"'{path}' is ignored by .gitignore")
-    lines = read_text(sandbox, target, limits).splitlines(keepends=True)
+    lines = _LINE.findall(read_text(sandbox, target, limits))
     total = len(lines)
     first = max(1, start or 1)
     last = min(total, end if end is not None else total)
@@ -84,99 +61,105 @@ def read_file(
     return text
 
 
-def walk(sandbox: Sandbox, root: Target) -> Iterator[Target]:
-    """Files under `root` in sorted order (a folder's files, then its subfolders), skipping
-    denied, ignored and escaping entries; directory links are never followed."""
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder.path), key=lambda e: e.name)
-        except OSError:
-            continue
-        subfolders: list[Target] = []
-        for entry in entries:
-            rel = f"{folder.rel}/{entry.name}" if folder.rel else entry.name
-            real = Path(os.path.realpath(entry.path))
-            if not real.is_relative_to(root.folder.path) or real == root.folder.path:
-                continue  # a symlink out of the workspace (or back to its top)
-            real_rel = real.relative_to(root.folder.path).as_posix()
-            is_dir = real.is_dir()
-            if sandbox.hidden(root.folder, rel, is_dir) or (
-                real_rel != rel and sandbox.hidden(root.folder, real_rel, is_dir)
-            ):
-                continue  # denied or ignored, under its own name or its target's
-            target = Target(root.folder, rel, real)
-            if not is_dir:
-                yield target
-            elif not entry.is_symlink():
-                subfolders.append(target)
-        stack.extend(reversed(subfolders))
-
-
 def list_files(sandbox: Sandbox, path: str | None, pattern: str | None, limits: ToolLimits) -> str:
-    """`list_files`: workspace paths under `path`, optionally filtered by a glob."""
-    spec = pathspec.GitIgnoreSpec.from_lines([pattern]) if pattern else None
+    """`list_files`: workspace paths under `path`, optionally filtered by a glob (a leading
+    `!` lists the files that do not match)."""
+    deadline = Deadline.after(limits.search_seconds)
+    glob = _glob(pattern) if pattern else None
     found: list[str] = []
-    for root in sandbox.resolve(path):
-        if not root.path.is_dir():
-            raise Refused(f"'{path}' is not a directory")
-        for target in walk(sandbox, root):
-            if spec is not None and not spec.match_file(target.rel):
-                continue
-            if len(found) == limits.max_files:
-                found.append(f"[cut at {limits.max_files} files: narrow the path or pattern]")
-                return "\n".join(found)
-            found.append(sandbox.display(target))
-    return "\n".join(found) if found else "(no files)"
+    notes: list[str] = []
+    try:
+        for root in _roots(sandbox, path, deadline, folders_only=True):
+            for target in walk(sandbox, root, limits, deadline, notes):
+                shown = sandbox.display(target)
+                if glob is not None:
+                    wanted = glob.matches(globs.split(target.rel)) or (
+                        sandbox.multi_root and glob.matches(globs.split(shown))
+                    )
+                    if wanted == glob.negated:
+                        continue
+                if len(found) == limits.max_files:
+                    found.append(f"[cut at {limits.max_files} files: narrow the path or pattern]")
+                    return "\n".join(found + notes)
+                found.append(shown)
+    except TimedOut:
+        stopped = f"[listing stopped after {limits.search_seconds:g}s: narrow the path or pattern]"
+        return "\n".join([*found, *notes, stopped])
+    return "\n".join(found + notes) if found else "\n".join(["(no files)", *notes])
+
+
+def _glob(pattern: str) -> globs.Glob:
+    text = "\\" + pattern if pattern.startswith("#") else pattern
+    try:
+        glob = globs.parse(text)
+    except globs.PatternError as exc:
+        raise Refused(f"the pattern cannot be used: {exc}") from None
+    if glob is None:
+        raise Refused("the pattern is empty; leave it out to list every file")
+    return glob
 
 
 def search_text(
     sandbox: Sandbox, query: str, path: str | None, is_regex: bool, limits: ToolLimits
 ) -> str:
     """`search_text`: matching lines as `path:line: text`; smart case for plain text."""
+    deadline = Deadline.after(limits.search_seconds)
     if not query:
         raise Refused("the query is empty")
     flags = 0 if (is_regex or query != query.lower()) else regex.IGNORECASE
     try:
-        pattern = regex.compile(query if is_regex else regex.escape(query), flags)
-    except regex.error as exc:
-        raise Refused(f"invalid regular expression: {exc}") from None
-    deadline = time.monotonic() + limits.search_seconds
+        pattern = compile_query(query, is_regex=is_regex, flags=flags)
+    except RegexRefused as exc:
+        raise Refused(str(exc)) from None
     stopped = f"[search stopped after {limits.search_seconds:g}s: narrow the path or query]"
     matches: list[str] = []
-    for target in _search_files(sandbox, path):
-        try:
-            text = read_text(sandbox, target, limits)
-        except (Refused, OSError):
-            continue
-        for number, line in enumerate(text.splitlines(), start=1):
-            remaining = deadline - time.monotonic()
+    notes: list[str] = []
+    try:
+        for target in _search_files(sandbox, path, limits, deadline, notes):
             try:
-                if remaining <= 0:
-                    raise TimeoutError
-                hit = pattern.search(line, timeout=remaining)
-            except TimeoutError:
-                return "\n".join([*matches, stopped])
-            if hit:
-                shown = line[: limits.max_line_chars]
-                matches.append(f"{sandbox.display(target)}:{number}: {shown}")
-                if len(matches) == limits.max_matches:
-                    matches.append(f"[cut at {limits.max_matches} matches: narrow the query]")
-                    return "\n".join(matches)
-    return "\n".join(matches) if matches else "(no matches)"
+                text = read_text(sandbox, target, limits)
+            except (Refused, OSError):
+                continue
+            if not is_regex and pattern.search(text, timeout=max(deadline.left(), 0)) is None:
+                continue  # plain text: one look at the whole file decides
+            for number, line in enumerate(_EOL.split(text), start=1):
+                left = deadline.left()
+                if left <= 0:
+                    raise TimedOut
+                if pattern.search(line, timeout=left, concurrent=True):
+                    shown = line[: limits.max_line_chars]
+                    matches.append(f"{sandbox.display(target)}:{number}: {shown}")
+                    if len(matches) == limits.max_matches:
+                        matches.append(f"[cut at {limits.max_matches} matches: narrow the query]")
+                        return "\n".join(matches + notes)
+    except (TimedOut, TimeoutError):
+        return "\n".join([*matches, *notes, stopped])
+    return "\n".join(matches + notes) if matches else "\n".join(["(no matches)", *notes])
 
 
-def _search_files(sandbox: Sandbox, path: str | None) -> Iterator[Target]:
+def _roots(
+    sandbox: Sandbox, path: str | None, deadline: Deadline, *, folders_only: bool
+) -> list[Target]:
+    """The targets a listing or search starts from, refused when ignored."""
+    roots = sandbox.resolve(path)
+    for root in roots:
+        if folders_only and not root.path.is_dir():
+            raise Refused(f"'{path}' is not a directory")
+        if root.rel and sandbox.ignored(root, root.path.is_dir(), deadline):
+            raise Refused(f"'{path}' is ignored by .gitignore")
+    return roots
+
+
+def _search_files(
+    sandbox: Sandbox, path: str | None, limits: ToolLimits, deadline: Deadline, notes: list[str]
+) -> Iterator[Target]:
     """The files to search, each real file once (a symlink inside is not searched twice)."""
     seen: set[Path] = set()
-    for root in sandbox.resolve(path):
-        if root.path.is_file():
-            if sandbox.ignored(root):
-                raise Refused(f"'{path}' is ignored by .gitignore")
+    for root in _roots(sandbox, path, deadline, folders_only=False):
+        if not root.path.is_dir():
             yield root
             continue
-        for target in walk(sandbox, root):
+        for target in walk(sandbox, root, limits, deadline, notes):
             if target.path not in seen:
                 seen.add(target.path)
                 rel = target.path.relative_to(target.folder.path).as_posix()

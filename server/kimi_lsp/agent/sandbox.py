@@ -1,9 +1,11 @@
 """Turning a path the model wrote into a file inside the workspace, or a refusal.
 
 Paths are workspace-relative with `/` separators; with several workspace folders the
-first component names the folder. Refused: `..` anywhere, absolute paths, `~`, drive
-letters and UNC paths, NUL bytes, unknown folders, anything whose real path (symlinks
-resolved) leaves its folder, and deny-listed paths.
+first component names the folder. Refused before anything else: paths over
+`MAX_PATH_CHARS` characters or `MAX_PATH_PARTS` components (`realpath` is quadratic in
+them). Then `..` anywhere, absolute paths, `~`, drive letters and UNC paths, NUL bytes,
+unknown folders, anything whose real path (symlinks resolved) leaves its folder, and
+deny-listed paths, under the name given and the real one.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kimi_lsp.agent.clock import Deadline
 from kimi_lsp.agent.rules import DenyList, GitIgnore
+from kimi_lsp.agent.scrub import secret_forms
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+MAX_PATH_CHARS = 4_096
+MAX_PATH_PARTS = 256
 
 
 class Refused(Exception):
@@ -50,9 +56,18 @@ class Sandbox:
     deny: DenyList = field(default_factory=DenyList)
     buffers: Mapping[str, str] = field(default_factory=dict)
     """Text of documents open in the editor, by real absolute path: it wins over the disk."""
+    secrets: tuple[str, ...] = ()
+    """Values (API keys) that never leave in a tool result: they read as `***`."""
+    denied_paths: frozenset[Path] = frozenset()
+    """Real paths refused whatever their name (kimi-lsp's own settings file)."""
 
     def __post_init__(self) -> None:
         self._ignores = {folder.name: GitIgnore(folder.path) for folder in self.folders}
+
+    @property
+    def secret_forms(self) -> tuple[str, ...]:
+        """The forms of `secrets` that `scrub.scrub` masks."""
+        return secret_forms(self.secrets)
 
     @property
     def multi_root(self) -> bool:
@@ -67,6 +82,7 @@ class Sandbox:
 
     def resolve(self, raw: str | None) -> list[Target]:
         """The targets a path names: every folder for an empty path, else exactly one."""
+        _check_size(raw or "")
         text = (raw or "").strip().replace("\\", "/")
         _check_form(text)
         parts = [p for p in text.split("/") if p not in ("", ".")]
@@ -97,18 +113,42 @@ class Sandbox:
             raise Refused(f"'{raw}' resolves outside the workspace")
         real_rel = real.relative_to(folder.path).as_posix() if real != folder.path else ""
         is_dir = real.is_dir()
-        for candidate in {rel, real_rel}:
-            if self.deny.denies(candidate, is_dir):
-                raise Refused(f"'{raw}' is on the deny list (secrets and keys are never read)")
+        if real in self.denied_paths or any(
+            self.deny.denies(candidate, is_dir) for candidate in {rel, real_rel}
+        ):
+            raise Refused(f"'{raw}' is on the deny list (secrets and keys are never read)")
         return Target(folder, real_rel, real)
 
-    def ignored(self, target: Target, is_dir: bool = False) -> bool:
-        """Whether `.gitignore` leaves this path out."""
-        return self._ignores[target.folder.name].ignores(target.rel, is_dir)
+    def ignored(
+        self, target: Target, is_dir: bool = False, deadline: Deadline | None = None
+    ) -> bool:
+        """Whether `.gitignore` leaves this path out (or a folder it is in)."""
+        return self._ignores[target.folder.name].ignores(target.rel, is_dir, deadline)
 
-    def hidden(self, folder: Folder, rel: str, is_dir: bool) -> bool:
-        """Whether a path met while walking is left out (denied or ignored)."""
-        return self.deny.denies(rel, is_dir) or self._ignores[folder.name].ignores(rel, is_dir)
+    def hidden_entry(
+        self, folder: Folder, rel: str, is_dir: bool, deadline: Deadline | None = None
+    ) -> bool:
+        """Whether a path met while walking is left out (denied or ignored); the folders
+        it is in were checked on the way down."""
+        return self.deny.denies_entry(rel, is_dir) or self._ignores[folder.name].ignores_entry(
+            rel, is_dir, deadline
+        )
+
+    def hidden(
+        self, folder: Folder, rel: str, is_dir: bool, deadline: Deadline | None = None
+    ) -> bool:
+        """Whether any path is left out (denied or ignored), its folders checked too."""
+        return self.deny.denies(rel, is_dir) or self._ignores[folder.name].ignores(
+            rel, is_dir, deadline
+        )
+
+
+def _check_size(raw: str) -> None:
+    if len(raw) > MAX_PATH_CHARS:
+        raise Refused(f"the path is too long ({len(raw):,} characters; at most {MAX_PATH_CHARS:,})")
+    parts = raw.count("/") + raw.count("\\") + 1
+    if parts > MAX_PATH_PARTS:
+        raise Refused(f"the path has too many parts ({parts:,}; at most {MAX_PATH_PARTS})")
 
 
 def _check_form(text: str) -> None:

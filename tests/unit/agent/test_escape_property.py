@@ -150,3 +150,133 @@ def test_the_fortress_really_holds_the_secrets(fortress: Sandbox) -> None:
     escapes = ("pkg/up/outside/id_rsa.txt", "linked_dir/notes.py", "secret_dir/.env.production")
     for escape in escapes:
         assert _run(fortress, "read_file", {"path": escape}).startswith("Refused")
+
+
+# --- hostile patterns, queries and arguments: every call answers, bounded, quickly ------
+
+GLOB_PIECES = ["*", "**", "?", "a", "b", "/", "[a-z]", "[!a]", "\\", "!", "#", "[", "]", ".", " "]
+REGEX_PIECES = [
+    "a",
+    "(",
+    ")",
+    "(?:",
+    "*",
+    "+",
+    "?",
+    "{100}",
+    "{1000}",
+    "{0,}",
+    "{4000000000}",
+    "|",
+    "\\",
+    "[",
+    "]",
+    ".",
+    "\\d",
+    "(?V1)",
+    "(?#",
+    "\\p{L}",
+    "{e<=1}",
+]
+
+
+def _hostile_text(pieces: list[str], max_size: int) -> st.SearchStrategy[str]:
+    return st.lists(
+        st.one_of(st.sampled_from(pieces), st.text(max_size=3)), min_size=1, max_size=max_size
+    ).map("".join)
+
+
+def _answer_is_bounded(text: str) -> None:
+    assert isinstance(text, str)
+    assert text
+    assert len(text) <= 200_000
+    for secret in SECRETS:
+        assert secret not in text
+
+
+FAST = ToolLimits(search_seconds=0.2)
+
+
+@settings(
+    max_examples=150,
+    deadline=10_000,  # an example that hangs fails; the bound on time is checked elsewhere
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    pattern=_hostile_text(GLOB_PIECES, 60),
+    repeat=st.integers(min_value=1, max_value=40),
+)
+def test_hostile_globs_everywhere_are_answered(
+    fortress: Sandbox, pattern: str, repeat: int
+) -> None:
+    """The same pattern as the model's list_files glob, in the repository's .gitignore
+    and in kimi.tools.deny."""
+    glob = (pattern * repeat)[:1200]
+    root = fortress.folders[0].path
+    (root / "pkg" / ("a" * 120 + "b.py")).write_text("x = 1\n")
+    (root / ".gitignore").write_text(glob + "\n")
+    box = Sandbox(fortress.folders, DenyList([glob]))
+    for name, args in [
+        ("list_files", {"pattern": glob}),
+        ("list_files", {"path": "pkg", "pattern": glob}),
+        ("read_file", {"path": "pkg/helpers.py"}),
+        ("search_text", {"query": "x"}),
+    ]:
+        call = ToolCall(id="c", name=name, arguments=json.dumps(args))
+        _answer_is_bounded(run_tool(box, call, FAST).text)
+
+
+@settings(
+    max_examples=150,
+    deadline=10_000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(query=_hostile_text(REGEX_PIECES, 40))
+def test_hostile_regexes_are_answered(fortress: Sandbox, query: str) -> None:
+    (fortress.folders[0].path / "pkg" / "long.txt").write_text("a" * 5000 + "!\n")
+    call = ToolCall(
+        id="c", name="search_text", arguments=json.dumps({"query": query, "regex": True})
+    )
+    _answer_is_bounded(run_tool(fortress, call, FAST).text)
+
+
+@st.composite
+def nested_arguments(draw: st.DrawFn) -> str:
+    depth = draw(st.integers(min_value=0, max_value=200_000))
+    opener = draw(st.sampled_from(["[", '{"a":', '{"path":[', "[{", '"[', "\\["]))
+    closer = {"[": "]", '{"a":': "}", '{"path":[': "]}", "[{": "}]", '"[': "", "\\[": ""}[opener]
+    close = draw(st.booleans())
+    inner = draw(st.sampled_from(["1", '"x"', "null", "", "{", "]"]))
+    return opener * depth + inner + (closer * depth if close else "")
+
+
+@settings(
+    max_examples=100,
+    deadline=10_000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(arguments=nested_arguments(), tool=st.sampled_from(["read_file", "list_files", "x"]))
+def test_nested_and_broken_arguments_are_answered(
+    fortress: Sandbox, arguments: str, tool: str
+) -> None:
+    result = run_tool(fortress, ToolCall(id="c", name=tool, arguments=arguments), FAST)
+    _answer_is_bounded(result.text)
+    assert result.activity
+
+
+@settings(
+    max_examples=30,
+    deadline=10_000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    piece=hostile_paths(),
+    repeat=st.one_of(st.integers(1, 300), st.integers(200_000, 600_000)),
+)
+def test_huge_hostile_paths_are_answered(fortress: Sandbox, piece: str, repeat: int) -> None:
+    """Up to 600,000 parts: refused before `realpath` sees them."""
+    path = (piece + "/") * repeat if len(piece) * repeat < 1_300_000 else piece + "/a" * repeat
+    for name in ("read_file", "list_files", "search_text"):
+        args = {"path": path, "query": "x"} if name == "search_text" else {"path": path}
+        call = ToolCall(id="c", name=name, arguments=json.dumps(args))
+        _answer_is_bounded(run_tool(fortress, call, ToolLimits(max_argument_chars=3_000_000)).text)
