@@ -3,10 +3,11 @@
 | feature module                | LSP surface                                               |
 |-------------------------------|-----------------------------------------------------------|
 | features/lifecycle.py         | initialize, initialized, didChangeConfiguration, shutdown |
-| features/documents.py         | didClose: the session forgets the document                |
+| features/documents.py         | didOpen, didClose: a reopened or closed document's state  |
 | features/inline_completion.py | textDocument/inlineCompletion (ghost text)                |
 | features/completion.py        | textDocument/completion (the ghost-text fallback)         |
 | features/code_actions.py      | textDocument/codeAction                                   |
+| features/code_lens.py         | textDocument/codeLens: Accept / Reject over a proposal    |
 | features/execute_command.py   | workspace/executeCommand: the kimi.* commands             |
 
 The body of each command is in features/commands/ (one module per command); what every
@@ -20,6 +21,7 @@ from collections.abc import Callable
 
 from kimi_lsp.features import (
     code_actions,
+    code_lens,
     completion,
     documents,
     execute_command,
@@ -36,6 +38,7 @@ FEATURES: list[Callable[[KimiLanguageServer], None]] = [
     inline_completion.register,
     completion.register,
     code_actions.register,
+    code_lens.register,
     execute_command.register,
 ]
 """Every feature module's `register`, in the order they are registered."""

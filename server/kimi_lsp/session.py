@@ -3,8 +3,8 @@
 - `runtime`: settings, the model service and its usage ledger, the built-in simulator;
 - `documents`*: the line index of each open document, and the watchers of its changes;
 - `commands`: the running commands, by request id and by document (for cancelling);
-- `undo`*: the last rewrite of each document, for `kimi.undo`;
-- `writing`: the documents a rewrite is writing into now (each rewrite ends its own);
+- `proposals`*: each document's rewrite, while it streams, waits for review, or (once
+  accepted) for `kimi.undo`;
 - `ghost_text`*: suggestions shown, the cache, the rate-limit pause, the request running
   for each document, the failures already told;
 - `client_name`, `shown_problems`: what the client said it is; the settings problems
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from kimi_lsp.edits.history import UndoHistory
+from kimi_lsp.edits.registry import Proposals
 from kimi_lsp.ghost_text.state import GhostText
 from kimi_lsp.lsp.cancellation import RunningCommands
 from kimi_lsp.lsp.open_documents import OpenDocuments
@@ -40,9 +40,7 @@ class Session:
         """Settings and the resources they configure (no LSP in there)."""
         self.documents = OpenDocuments()
         self.commands = RunningCommands()
-        self.undo = UndoHistory()
-        self.writing: set[str] = set()
-        """Documents a rewrite is streaming into right now (one at a time per document)."""
+        self.proposals = Proposals()
         self.ghost_text = GhostText()
         self.client_name = ""
         """`clientInfo.name` from initialize (e.g. "Neovim", "Visual Studio Code")."""
@@ -52,7 +50,7 @@ class Session:
     @property
     def per_document(self) -> tuple[PerDocument, ...]:
         """The parts told when a document is closed."""
-        return (self.documents, self.undo, self.ghost_text)
+        return (self.documents, self.proposals, self.ghost_text)
 
     def forget(self, uri: str) -> None:
         """The client closed `uri`: every part drops what it kept for it."""

@@ -94,6 +94,9 @@ class Session:
     sim: Simulator
     client_name: str
     streams: list[Any] = field(default_factory=list)
+    proposals: list[Any] = field(default_factory=list)
+    """Every `kimi/proposal` notification."""
+    lens_refreshes: int = 0
     registrations: list[str] = field(default_factory=list)
     editor: Any = None
     message_requests: list[Any] = field(default_factory=list)
@@ -151,9 +154,19 @@ async def client(
         editor = Editor(lsp_client, EDIT_MODES[request.param], session.encoding)
         session.editor = editor
 
+        @lsp_client.feature("kimi/proposal")
+        def on_proposal(params: Any) -> None:
+            session.proposals.append(params)
+
+        @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+        def on_code_lens_refresh(params: None) -> None:
+            session.lens_refreshes += 1
+
         @lsp_client.feature(types.WORKSPACE_APPLY_EDIT)
-        def on_apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
-            return editor.handle_apply_edit(params)
+        async def on_apply_edit(
+            params: types.ApplyWorkspaceEditParams,
+        ) -> types.ApplyWorkspaceEditResult:
+            return await editor.handle_apply_edit(params)
 
         @lsp_client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
         def on_message_request(

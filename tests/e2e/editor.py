@@ -1,12 +1,19 @@
-"""The editor side of the e2e tests: buffers that apply `workspace/applyEdit` the way
-VS Code and Neovim do, and a user who types while Kimi writes.
+"""The editor side of the e2e tests: buffers that apply `workspace/applyEdit` the way real
+clients do, and a user who types while Kimi writes.
 
 - `vscode`: a `TextDocumentEdit` whose version is not the buffer's is rejected
   (`applied: false`); an applied edit is reported by `didChange` before the answer.
 - `neovim`: a stale edit is skipped, yet answered `applied: true` ("Buffer newer than
   edits"); `didChange` follows the answer.
+- `eglot`: a stale edit is answered with an error response; `didChange` first.
+- `late` (YouCompleteMe): answers `applied: true` at once and applies the edit later,
+  skipping it if the buffer changed meanwhile.
+- `silent` (ALE): never answers and applies nothing.
+- `mute`: applies edits and answers, but never sends their `didChange`.
 
-Positions are converted here independently of the server's code.
+`checks` run after every change of a buffer, whoever made it: the tests assert the
+lossless contract there, after every edit. Positions are converted here independently of
+the server's code.
 """
 
 from __future__ import annotations
@@ -16,7 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInternalError
 from pytest_lsp import LanguageClient
+
+Check = Callable[["Editor", str], None]
 
 
 def offset(text: str, line: int, character: int, encoding: str) -> int:
@@ -61,7 +71,9 @@ class Editor:
     stale: int = 0
     before_edit: Callable[[Editor, int], None] | None = None
     """Called with the edit's number (1-based) before it is looked at: the user types here."""
+    checks: list[Check] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    forever: asyncio.Event = field(default_factory=asyncio.Event)
 
     def open(self, uri: str, text: str, language: str = "python") -> None:
         self.buffers[uri] = Buffer(uri, text)
@@ -73,6 +85,11 @@ class Editor:
             )
         )
 
+    def close(self, uri: str) -> None:
+        self.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+
     def text(self, uri: str) -> str:
         return self.buffers[uri].text
 
@@ -80,29 +97,52 @@ class Editor:
         """The user replaces [at, end) with `new`; the server hears of it at once."""
         self._change(self.buffers[uri], at, at if end is None else end, new, send_now=True)
 
-    def handle_apply_edit(
+    async def handle_apply_edit(
         self, params: types.ApplyWorkspaceEditParams
     ) -> types.ApplyWorkspaceEditResult:
         self.edits.append(params)
         if self.before_edit is not None:
             self.before_edit(self, len(self.edits))
-        assert params.edit.document_changes, "kimi-lsp sends versioned TextDocumentEdits"
-        for change in params.edit.document_changes:
+        if self.mode == "silent":
+            await self.forever.wait()  # never answers
+        changes = params.edit.document_changes
+        assert changes, "kimi-lsp sends versioned TextDocumentEdits"
+        for change in changes:
             assert isinstance(change, types.TextDocumentEdit)
             buffer = self.buffers[change.text_document.uri]
+            if self.mode == "late":
+                self._later(buffer, change, buffer.version, turns=5)
+                continue
             if change.text_document.version != buffer.version:
                 self.stale += 1
+                if self.mode == "eglot":
+                    raise JsonRpcInternalError(
+                        f"Edits on `{buffer.uri}' require version "
+                        f"{change.text_document.version}, you have {buffer.version}"
+                    )
                 return types.ApplyWorkspaceEditResult(applied=self.mode == "neovim")
-            for edit in change.edits:
-                assert isinstance(edit, types.TextEdit)
-                start = offset(
-                    buffer.text, edit.range.start.line, edit.range.start.character, self.encoding
-                )
-                end = offset(
-                    buffer.text, edit.range.end.line, edit.range.end.character, self.encoding
-                )
-                self._change(buffer, start, end, edit.new_text, send_now=self.mode == "vscode")
+            self._apply(buffer, change, send_now=self.mode in ("vscode", "eglot"))
         return types.ApplyWorkspaceEditResult(applied=True)
+
+    def _apply(self, buffer: Buffer, change: types.TextDocumentEdit, send_now: bool) -> None:
+        for edit in change.edits:
+            assert isinstance(edit, types.TextEdit)
+            start = offset(
+                buffer.text, edit.range.start.line, edit.range.start.character, self.encoding
+            )
+            end = offset(buffer.text, edit.range.end.line, edit.range.end.character, self.encoding)
+            self._change(buffer, start, end, edit.new_text, send_now=send_now)
+
+    def _later(
+        self, buffer: Buffer, change: types.TextDocumentEdit, version: int, turns: int
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        if turns:
+            loop.call_soon(self._later, buffer, change, version, turns - 1)
+        elif change.text_document.version == buffer.version == version:
+            self._apply(buffer, change, send_now=True)
+        else:
+            self.stale += 1
 
     def _change(self, buffer: Buffer, start: int, end: int, new: str, send_now: bool) -> None:
         rng = types.Range(
@@ -111,13 +151,17 @@ class Editor:
         )
         buffer.text = buffer.text[:start] + new + buffer.text[end:]
         buffer.version += 1
+        for check in self.checks:
+            check(self, buffer.uri)
         params = types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(
                 uri=buffer.uri, version=buffer.version
             ),
             content_changes=[types.TextDocumentContentChangePartial(range=rng, text=new)],
         )
-        if send_now:
+        if self.mode == "mute" and not send_now:
+            pass  # the server never hears of it
+        elif send_now:
             self.client.text_document_did_change(params)
         else:  # Neovim: after the answer to the edit
             asyncio.get_running_loop().call_soon(self.client.text_document_did_change, params)

@@ -9,7 +9,9 @@ from typing import Any, cast
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
-from kimi_lsp.edits.history import UndoRecord
+from kimi_lsp.edits.block import Block
+from kimi_lsp.edits.proposal import Proposal
+from kimi_lsp.edits.writer import BlockWriter
 from kimi_lsp.ghost_text.engine import Answer
 from kimi_lsp.server import create_server
 from kimi_lsp.session import Session
@@ -34,8 +36,10 @@ async def test_forget_tells_every_part_that_keeps_a_document() -> None:
     document = open_in(session, URI, "x = 1\n")
     open_in(session, OTHER, "y = 2\n")
     unwatched: list[str] = []
-    record = UndoRecord(cast(Any, None), "old", "new", lambda: unwatched.append(URI))
-    session.undo.remember(URI, record)
+    writer = BlockWriter(cast(Any, None), Block(0, 0, 1))
+    session.proposals.add(
+        Proposal(writer, uri=URI, kind="refactor", on_close=lambda: unwatched.append(URI))
+    )
     session.ghost_text.engine.typing.remember(URI, "x = ", 4, ["1"])
     running = asyncio.ensure_future(never_answered())
     session.ghost_text.running[URI] = running
@@ -44,7 +48,7 @@ async def test_forget_tells_every_part_that_keeps_a_document() -> None:
     session.forget(URI)
     await asyncio.sleep(0)
 
-    assert session.undo.get(URI) is None
+    assert session.proposals.of(URI) is None
     assert unwatched == [URI]
     assert session.ghost_text.engine.typing.remainder(URI, "x = ", 4) is None
     assert running.cancelled()
@@ -52,7 +56,7 @@ async def test_forget_tells_every_part_that_keeps_a_document() -> None:
     assert session.documents.index_of(document) is not index  # built again when asked
     assert {type(part).__name__ for part in session.per_document} == {
         "OpenDocuments",
-        "UndoHistory",
+        "Proposals",
         "GhostText",
     }
 

@@ -103,6 +103,16 @@ class ToolSettings(_Section):
     """Time one search_text or list_files call may take."""
 
 
+class EditsSettings(_Section):
+    """How rewrites (refactor, fix) reach the document."""
+
+    review: bool = True
+    """Show a whole rewrite as a proposal above the original and wait for kimi.accept or
+    kimi.reject; false applies it as soon as it is whole."""
+    confirm_seconds: float = Field(default=5.0, gt=0, le=120)
+    """How long the editor may take to answer an edit and report it with didChange."""
+
+
 class CompletionSettings(_Section):
     """Ghost text (inline completions) and the completion-list fallback."""
 
@@ -168,6 +178,8 @@ class Settings(_Section):
     """Ghost text."""
     tools: ToolSettings = ToolSettings()
     """The read-only workspace tools."""
+    edits: EditsSettings = EditsSettings()
+    """Proposals: review before a rewrite lands."""
     web_search: bool = False
     """Let the model search the web (EmpirioLabs only; $0.015 per invoked search)."""
     log_level: Literal["error", "warning", "info", "debug"] = "info"

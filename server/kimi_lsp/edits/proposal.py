@@ -19,9 +19,9 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
-from kimi_lsp.edits.blockwriter import BlockTouched, BlockWriter, EditorNotResponding
+from kimi_lsp.edits.writer import BlockTouched, BlockWriter, DocumentGone, EditorNotResponding
 
 State = Literal[
     "streaming", "proposed", "stopped", "applied", "undone", "rejected", "failed", "cancelled"
@@ -44,6 +44,7 @@ class Proposal:
         kind: str,
         eol: str = "\n",
         on_update: Callable[[Proposal], None] | None = None,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         self.id = uuid.uuid4().hex
         self.uri = uri
@@ -65,6 +66,12 @@ class Proposal:
         self._poked = asyncio.Event()
         self._follower: asyncio.Task[None] | None = None
         self._on_update = on_update or (lambda proposal: None)
+        self._on_close = on_close or (lambda: None)
+        self._streamed = asyncio.Event()
+        self.lock = asyncio.Lock()
+        """Held by each command that acts on the proposal, so they take turns."""
+        self.task: asyncio.Task[Any] | None = None
+        """The work that streams the model's answer in (cancelled by a reject meanwhile)."""
 
     @property
     def pending(self) -> bool:
@@ -178,16 +185,25 @@ class Proposal:
         """Remove what was inserted after a failure or cancellation. False when it stays
         (the user edited it, or the editor stopped answering): the proposal is then
         `stopped`, and only rejecting it remains."""
+        if self.state != "streaming":  # rejected meanwhile: nothing of the stream is left
+            return self.state != "stopped"
         self.message = why
         await self._stop_quietly()
-        touches = self.writer.touches
-        if touches.proposal or touches.across or self.writer.unconfirmed:
-            self._set("stopped")
+        if self.writer.gone:
+            self._set(state)
             return False
         try:
+            await self.writer.settle()  # the edit in flight: confirmed, or known stale
+            touches = self.writer.touches
+            if touches.proposal or touches.across:
+                self._set("stopped")
+                return False
             await self.writer.write("", guard="streaming")
         except (BlockTouched, EditorNotResponding):
             self._set("stopped")
+            return False
+        except DocumentGone:
+            self._set(state)
             return False
         self._set(state)
         return True
@@ -201,12 +217,29 @@ class Proposal:
         self._set("stopped")
 
     async def _stop_quietly(self) -> None:
-        with contextlib.suppress(BlockTouched, EditorNotResponding):
+        with contextlib.suppress(BlockTouched, EditorNotResponding, DocumentGone):
             await self._stop_follower()
 
     def _set(self, state: State) -> None:
         self.state = state
+        if state != "streaming":
+            self._streamed.set()
         self._on_update(self)
+
+    async def streamed(self) -> None:
+        """Wait until the model's part is over (shown, stopped, withdrawn)."""
+        await self._streamed.wait()
+
+    def close(self, why: str = "the document was closed") -> None:
+        """Stop following the document (it closed, or a newer proposal replaced this one);
+        a stream still running is stopped."""
+        if self.state == "streaming" and self.task is not None and not self.task.done():
+            self.message = why
+            self.task.cancel()
+        if self._follower is not None and not self._follower.done():
+            self._follower.cancel()
+        self._follower = None
+        self._on_close()
 
     def _not_pending(self, action: str) -> str:
         if self.state == "stopped":

@@ -1,21 +1,22 @@
-"""The proposals of a session: at most one pending per document, and the last applied one
-of each document, kept for undo until the next rewrite there or the document closes."""
+"""The proposals of a session: one per document, pending or applied (kept for undo until
+the next rewrite there or until the document closes). Proposals that ended (rejected,
+failed, cancelled, undone) are dropped."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kimi_lsp.edits.proposal import Proposal
+from kimi_lsp.edits.proposal import PENDING, Proposal
 
 
 class Proposals:
-    """Proposals by id and by document."""
+    """Proposals by document; one part of the session that keeps something per document."""
 
     def __init__(self) -> None:
         self._by_uri: dict[str, Proposal] = {}
 
     def add(self, proposal: Proposal) -> None:
-        """`proposal` becomes its document's current one (the previous one is forgotten)."""
+        """`proposal` becomes its document's current one (the previous one is closed)."""
         self.forget(proposal.uri)
         self._by_uri[proposal.uri] = proposal
 
@@ -32,9 +33,22 @@ class Proposals:
         """The proposal with this id, if it is still known."""
         return next((p for p in self._by_uri.values() if p.id == proposal_id), None)
 
+    def streaming(self) -> int:
+        """How many proposals the model is writing now."""
+        return sum(1 for p in self._by_uri.values() if p.state == "streaming")
+
     def __iter__(self) -> Iterator[Proposal]:
         return iter(list(self._by_uri.values()))
 
+    def ended(self, proposal: Proposal) -> None:
+        """Drop `proposal` if it is over (neither pending nor applied)."""
+        if proposal.state not in PENDING and proposal.state != "applied":
+            if self._by_uri.get(proposal.uri) is proposal:
+                del self._by_uri[proposal.uri]
+            proposal.close()
+
     def forget(self, uri: str) -> None:
-        """Drop the document's proposal (the document closed, or a new one starts)."""
-        self._by_uri.pop(uri, None)
+        """Drop the document's proposal and stop following the document."""
+        proposal = self._by_uri.pop(uri, None)
+        if proposal is not None:
+            proposal.close()

@@ -1,10 +1,14 @@
 """textDocument/codeAction: cheap to list (no model call until one is chosen).
 
+Over a pending Kimi proposal: "Kimi: Accept change" and "Kimi: Reject change" (quick
+fixes), and no new rewrite of that document until it is settled.
+
 For a selection: Kimi: Explain, Kimi: Refactor... (the editor asks for the instruction;
 a client without a prompt gets the presets from the server), and the presets Add docstring,
 Add type hints, Simplify. For each diagnostic in range: a quick fix "Kimi: Fix: <message>"
 that runs kimi.fix on the diagnostic's whole lines. Every action carries a command, so
 every client can run it; actions are tagged LLM-generated where the client supports that.
+A client without `codeActionLiteralSupport` gets the bare `Command`s.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from kimi_lsp.features.commands.accept import COMMAND as ACCEPT
 from kimi_lsp.features.commands.fix import FIX
 from kimi_lsp.features.commands.refactor import PRESET_TITLES, REFACTOR
+from kimi_lsp.features.commands.reject import COMMAND as REJECT
 
 if TYPE_CHECKING:
     from kimi_lsp.lsp.language_server import KimiLanguageServer
@@ -36,8 +42,11 @@ def register(server: KimiLanguageServer) -> None:
     )
     def code_actions(
         ls: KimiLanguageServer, params: types.CodeActionParams
-    ) -> list[types.CodeAction]:
-        return actions_for(ls, params)
+    ) -> list[types.CodeAction] | list[types.Command]:
+        actions = actions_for(ls, params)
+        if _literals(ls):
+            return actions
+        return [action.command for action in actions if action.command is not None]
 
 
 def actions_for(ls: KimiLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
@@ -60,7 +69,14 @@ def actions_for(ls: KimiLanguageServer, params: types.CodeActionParams) -> list[
             )
         )
 
-    for diagnostic in params.context.diagnostics:
+    proposal = ls.session.proposals.pending(uri)
+    if proposal is not None:
+        arg = {"uri": uri, "proposalId": proposal.id}
+        if proposal.state == "proposed":
+            add("Kimi: Accept change", types.CodeActionKind.QuickFix, ACCEPT, arg)
+            out[-1].is_preferred = True
+        add("Kimi: Reject change", types.CodeActionKind.QuickFix, REJECT, arg)
+    for diagnostic in params.context.diagnostics if proposal is None else ():
         lines = {
             "start": {"line": diagnostic.range.start.line, "character": 0},
             "end": {"line": diagnostic.range.end.line + 1, "character": 0},
@@ -71,7 +87,7 @@ def actions_for(ls: KimiLanguageServer, params: types.CodeActionParams) -> list[
         out[-1].diagnostics = [diagnostic]
     add("Kimi: Explain" if selection else "Kimi: Explain this line",
         types.CodeActionKind.Empty, EXPLAIN, {"uri": uri, "range": rng})  # fmt: skip
-    if selection:
+    if selection and proposal is None:
         add("Kimi: Refactor...", types.CodeActionKind.RefactorRewrite, REFACTOR,
             {"uri": uri, "range": rng, "instruction": None})  # fmt: skip
         for preset, title in PRESET_TITLES.items():
@@ -104,3 +120,10 @@ def _tags(ls: KimiLanguageServer) -> list[types.CodeActionTag] | None:
     if support and types.CodeActionTag.LlmGenerated in support.value_set:
         return [types.CodeActionTag.LlmGenerated]
     return None
+
+
+def _literals(ls: KimiLanguageServer) -> bool:
+    """Whether the client reads CodeAction literals (else it gets Commands)."""
+    text = ls.client_capabilities.text_document
+    caps = text.code_action if text else None
+    return bool(caps and caps.code_action_literal_support)

@@ -1,8 +1,11 @@
 """textDocument/completion: the ghost-text fallback for clients without inline completion
 (Neovim 0.11, Emacs). By default one AI item on explicit invocation only
-(`kimi.completion.fallback`). The item is always a snippet (escaped), which Neovim 0.11
-inserts whole: it cuts a plain text edit at its first space or line break. Later lines
-carry their own indentation (`insertTextMode: asIs`)."""
+(`kimi.completion.fallback`). The item is a snippet (escaped) only for clients that
+declare `snippetSupport` (Neovim's completion expands it whole on CompleteDone, where it
+would cut a plain text edit at its first space); every other client gets plain text, which
+it inserts exactly (eglot without yasnippet, YouCompleteMe). The label is the first line
+as it is, so a client that inserts the label inserts real code. Later lines carry their
+own indentation (`insertTextMode: asIs`)."""
 
 from __future__ import annotations
 
@@ -63,26 +66,36 @@ async def provide(
         line=params.position.line,
         character=params.position.character - _units(typed, ls),
     )
-    multiline = "\n" in text
     full = typed + text
-    first_line = full.split("\n", 1)[0]
+    first_line, *more = full.split("\n")
+    snippets = _snippets(ls)
     item = types.CompletionItem(
-        label=(first_line[:60] + "…") if len(first_line) > 60 or multiline else first_line,
-        kind=types.CompletionItemKind.Snippet if multiline else types.CompletionItemKind.Text,
+        label=first_line,
+        kind=types.CompletionItemKind.Snippet if more else types.CompletionItemKind.Text,
         insert_text_mode=types.InsertTextMode.AsIs,  # later lines carry their indentation
-        detail="Kimi",
+        detail=f"Kimi · {len(more)} more line{'' if len(more) == 1 else 's'}" if more else "Kimi",
         documentation=types.MarkupContent(
             kind=types.MarkupKind.Markdown, value=f"```{query.language}\n{full}\n```"
         ),
         sort_text="0",
         filter_text=first_line,
-        insert_text_format=types.InsertTextFormat.Snippet,
+        insert_text_format=(
+            types.InsertTextFormat.Snippet if snippets else types.InsertTextFormat.PlainText
+        ),
         text_edit=types.TextEdit(
             range=types.Range(start=start, end=params.position),
-            new_text=_escape_snippet(full),
+            new_text=_escape_snippet(full) if snippets else full,
         ),
     )
     return types.CompletionList(is_incomplete=True, items=[item])
+
+
+def _snippets(ls: KimiLanguageServer) -> bool:
+    """Whether the client declared `completionItem.snippetSupport`."""
+    text = ls.client_capabilities.text_document
+    completion = text.completion if text else None
+    item = completion.completion_item if completion else None
+    return bool(item and item.snippet_support)
 
 
 def _escape_snippet(text: str) -> str:

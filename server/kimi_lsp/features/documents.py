@@ -1,5 +1,7 @@
-"""textDocument/didClose: the session forgets the document (its line index, its undo
-record, the ghost text shown in it and any suggestion still being asked for).
+"""textDocument/didClose: the session forgets the document (its line index, its Kimi
+proposal, the ghost text shown in it and any suggestion still being asked for);
+textDocument/didOpen of a document already open does the same (it is a new document now,
+and a rewrite streaming into the old one stops).
 
 `didOpen` and `didChange` are applied by the protocol (`lsp/protocol.py`)."""
 
@@ -15,6 +17,12 @@ if TYPE_CHECKING:
 
 def register(server: KimiLanguageServer) -> None:
     """Register the document lifecycle handlers."""
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: KimiLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        # A second didOpen of an open document is a new document: nothing kept for the
+        # old one applies (a rewrite streaming into it stops, writing nothing more).
+        ls.session.forget(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: KimiLanguageServer, params: types.DidCloseTextDocumentParams) -> None:

@@ -4,9 +4,11 @@ body of each is in `features/commands/`.
 | command       | argument                     | result                              |
 |---------------|------------------------------|-------------------------------------|
 | kimi.explain  | {uri, range}                 | {markdown, streamId}                |
-| kimi.refactor | {uri, range, instruction}    | {status, message?, streamId, edits} |
-| kimi.fix      | {uri, range, diagnostics}    | {status, message?, streamId, edits} |
-| kimi.undo     | {uri}                        | {status, edits}                     |
+| kimi.refactor | {uri, range, instruction}    | {status, proposalId, streamId, edits, message?} |
+| kimi.fix      | {uri, range, diagnostics}    | {status, proposalId, streamId, edits, message?} |
+| kimi.accept   | {uri} or {proposalId}        | {status: "applied", proposalId, edits} |
+| kimi.reject   | {uri} or {proposalId}        | {status: "rejected", proposalId, edits} |
+| kimi.undo     | {uri} or {proposalId}        | {status, edits}                     |
 | kimi.cancel   | {uri?}                       | {cancelled}                         |
 | kimi.usage    | none                         | {requests, promptTokens, ..., costUsd} |
 | kimi.status   | none                         | {commandsRunning, tasks, memoryMb, ...} |
@@ -20,7 +22,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kimi_lsp.features.commands import cancel, explain, fix, refactor, status, undo, usage
+from kimi_lsp.features.commands import (
+    accept,
+    cancel,
+    explain,
+    fix,
+    refactor,
+    reject,
+    status,
+    undo,
+    usage,
+)
 
 if TYPE_CHECKING:
     from kimi_lsp.lsp.language_server import KimiLanguageServer
@@ -29,6 +41,8 @@ EXPLAIN = explain.COMMAND
 REFACTOR = refactor.REFACTOR
 FIX = fix.FIX
 UNDO = undo.COMMAND
+ACCEPT = accept.COMMAND
+REJECT = reject.COMMAND
 CANCEL = cancel.COMMAND
 USAGE = usage.COMMAND
 STATUS = status.COMMAND
@@ -55,6 +69,14 @@ def register(server: KimiLanguageServer) -> None:
     @server.command(UNDO)
     async def undo_command(*args: Any) -> dict[str, Any]:
         return await undo.run(session, args)
+
+    @server.command(ACCEPT)
+    async def accept_command(*args: Any) -> dict[str, Any]:
+        return await accept.run(session, args)
+
+    @server.command(REJECT)
+    async def reject_command(*args: Any) -> dict[str, Any]:
+        return await reject.run(session, args)
 
     @server.command(CANCEL)
     def cancel_command(*args: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pygls.lsp.server import LanguageServer
 
 from kimi_lsp import __version__
 from kimi_lsp.logs import EXPECTED_CODES
+from kimi_lsp.lsp.proposal_view import ProposalView
 from kimi_lsp.lsp.protocol import KimiProtocol
 from kimi_lsp.session import Session
 
@@ -28,6 +29,8 @@ class KimiLanguageServer(LanguageServer):
         self.session = session
         """The connection's state (set first: the protocol reads it)."""
         super().__init__("kimi-lsp", __version__, protocol_cls=KimiProtocol)
+        self.proposal_view = ProposalView(self)
+        """Tells the client about proposals (`kimi/proposal`, code lens refreshes)."""
 
     @property
     def kimi_protocol(self) -> KimiProtocol:

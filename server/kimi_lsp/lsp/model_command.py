@@ -68,7 +68,7 @@ async def run_model_command(
             if me is not None:
                 commands.finished(me)
         status = result.get("status", "applied")
-        if status == "applied":
+        if status in ("applied", "proposed"):
             stream.done()
             progress.end(f"done · {cost_line(ledger)}")
         else:  # a rewrite that stopped, failed or was cancelled answers with its status

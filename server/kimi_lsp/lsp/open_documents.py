@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
-from kimi_lsp.edits.region import Change
+from kimi_lsp.edits.block import Change
 from kimi_lsp.text import Encoding, LineIndex
 
 log = logging.getLogger(__name__)

@@ -1,30 +1,33 @@
-"""The rewrite pipeline behind kimi.refactor and kimi.fix: the model's code streams into
-the selection as versioned edits, lands exactly, or the selection is restored.
+"""The rewrite behind kimi.refactor and kimi.fix: the model's code streams in as a
+proposal above the selection, which stays untouched (`edits/proposal.py`).
 
 Outcomes (the command's result, never an error once writing may have started):
-`applied`; `stopped` (the user edited inside the region: nothing more is touched);
-`failed` (model or editor failure: the original text is put back in one edit);
-`cancelled` (kimi.cancel or the progress cancel button: restored too).
+`proposed` (the whole answer waits for kimi.accept / kimi.reject; `kimi.edits.review`),
+`applied` (accepted at once, review off), `stopped` (the user edited the proposed text
+while it streamed, or the editor stopped confirming: nothing more is written), `failed`
+(the model or the editor failed; what was inserted is removed) and `cancelled` (likewise).
+
+A client without `workspace.applyEdit` is sent no edit: the answer carries the proposed
+text (`newText`) and the range it replaces.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import uuid
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from kimi_lsp.edits.history import UndoRecord
-from kimi_lsp.edits.region import Region
-from kimi_lsp.edits.reply import Fitting, progressive
-from kimi_lsp.edits.session import EditSession
-from kimi_lsp.edits.writer import EditorNotResponding, RegionTouched, RegionWriter
+from kimi_lsp.edits.block import Block
+from kimi_lsp.edits.proposal import Proposal, ProposalRefused
+from kimi_lsp.edits.reply import Fitting, native
+from kimi_lsp.edits.writer import BlockTouched, BlockWriter, EditorNotResponding
 from kimi_lsp.lsp.documents import DocumentSnapshot
-from kimi_lsp.lsp.edit_port import DocumentClosed, LspEditPort
+from kimi_lsp.lsp.edit_port import DocumentClosed, LspEditPort, can_apply_edits, eol_of
 from kimi_lsp.lsp.errors import REQUEST_FAILED
 from kimi_lsp.lsp.model_command import run_model_command
 from kimi_lsp.lsp.progress import WorkDone
@@ -38,10 +41,16 @@ if TYPE_CHECKING:
     from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
+PENDING = (
+    "A Kimi change is waiting for review in this document. Accept it or reject it first "
+    "(the code lens above it, the code actions “Kimi: Accept change” and “Kimi: Reject "
+    "change”, or the commands kimi.accept and kimi.reject)."
+)
 STOPPED = (
-    "Kimi stopped: you edited the text it was rewriting. Your edits were kept; "
-    "nothing more was changed."
+    "Kimi stopped: you edited the text it was proposing. Nothing more was written; "
+    "reject the change to remove the proposed lines."
 )
 
 
@@ -56,114 +65,120 @@ async def run_rewrite(
     instruction: str,
     stream_id: str | None,
 ) -> dict[str, Any]:
-    """Stream the rewrite of [start, end) of `doc` into the editor."""
-    if doc.uri in ls.session.writing:
-        raise JsonRpcException(
-            code=REQUEST_FAILED,
-            message="Kimi is already writing into this document; wait for it or cancel it.",
-        )
-    original = doc.text[start:end]
-    fitting = Fitting.of(doc.text, start, end)
-    eol = "\r\n" if doc.text.count("\r\n") * 2 > doc.text.count("\n") else "\n"
-
-    def native(text: str) -> str:
-        """The model writes `\n`; a CRLF document gets CRLF (editors convert otherwise,
-        and the writer would take its own edit for someone else's)."""
-        return text.replace("\r\n", "\n").replace("\n", eol) if eol != "\n" else text
-
-    port = LspEditPort(ls, doc.uri)
-    writer = RegionWriter(port, Region(start, end))
-    unwatch = ls.session.documents.watch(doc.uri, writer.on_change)  # before any await
-    session = EditSession(writer, original)
+    """Propose the rewrite of [start, end) of `doc`."""
+    session = ls.session
+    if session.proposals.pending(doc.uri) is not None:
+        raise JsonRpcException(code=REQUEST_FAILED, message=f"Kimi: {PENDING}")
     stream = StreamNotifier(ls, kind, stream_id)
-    ls.session.writing.add(doc.uri)
-    kept = False
+    fitting = Fitting.of(doc.text, start, end)
+    eol = eol_of(doc.text)
+    if not can_apply_edits(ls):
+        return await _text_only(ls, kind, doc, start, end, context, instruction, stream)
+    settings = session.runtime.settings.edits
+    port = LspEditPort(ls, doc.uri, answer_timeout=settings.confirm_seconds)
+    writer = BlockWriter(port, Block(start, start, end), confirm_timeout=settings.confirm_seconds)
+    unwatch = session.documents.watch(doc.uri, writer.on_change)  # before any await
+    proposal = Proposal(
+        writer, uri=doc.uri, kind=kind, eol=eol, on_update=_on_update(ls), on_close=unwatch
+    )
+    session.proposals.add(proposal)
+    fitter = fitting.streaming()
+
+    def on_lines(lines: list[str]) -> None:
+        if port.versioned:  # unversioned edits could land on text that moved
+            proposal.add_lines([native(fitter.line(line), eol) for line in lines])
+
+    def on_turn() -> None:
+        nonlocal fitter
+        fitter = fitting.streaming()
+        proposal.restart()
 
     async def body(stream: StreamNotifier, progress: WorkDone) -> dict[str, Any]:
-        nonlocal kept
+        proposal.task = asyncio.current_task()
         try:
             code = await rewrite(
-                ls.session.runtime.service,
-                await ls.session.runtime.endpoint(),
+                session.runtime.service,
+                await session.runtime.endpoint(),
                 context,
                 instruction,
-                max_tokens=ls.session.runtime.max_tokens,
-                toolbox=make_toolbox(ls, ls.session.runtime.settings.tools),
-                on_code=lambda code: (
-                    session.set_target(
-                        progressive(original, native(fitting.fit(code, final=False)))
-                    )
-                    if port.versioned  # unversioned edits could land on text that moved
-                    else None
-                ),
+                max_tokens=session.runtime.max_tokens,
+                toolbox=make_toolbox(ls, session.runtime.settings.tools),
+                on_lines=on_lines,
+                on_turn=on_turn,
                 on_text=stream.send,
                 on_status=progress.report,
             )
-            final = native(fitting.fit(code, final=True))
-            progress.report("applying")
-            await session.finish(final)
-        except RegionTouched:
-            await _settle_quietly(session)
+            progress.report("showing the change")
+            await proposal.show(native(fitting.fit(code, final=True), eol))
+            if not settings.review:
+                progress.report("applying")
+                await proposal.accept()
+                return _result("applied", stream, proposal, None)
+            return _result("proposed", stream, proposal, None)
+        except BlockTouched:
+            proposal.stop("you edited the proposed text")
             ls.show(STOPPED, types.MessageType.Warning)
-            return _result("stopped", stream, writer, STOPPED)
-        except (ModelError, EditorNotResponding, DocumentClosed) as error:
+            return _result("stopped", stream, proposal, STOPPED)
+        except (ModelError, EditorNotResponding, DocumentClosed, ProposalRefused) as error:
             why = error.message if isinstance(error, ModelError) else str(error)
-            message = await _restore(ls, session, kind, why)
-            return _result("failed", stream, writer, message)
+            message = await _withdraw(ls, proposal, "failed", why)
+            return _result(proposal.state, stream, proposal, message)
         except asyncio.CancelledError:
             current = asyncio.current_task()
             if current is not None:
                 current.uncancel()  # this cancellation is the user's "stop": answer it
-            message = await _restore(ls, session, kind, "cancelled")
-            return _result("cancelled", stream, writer, message)
-        except Exception as error:  # a client error answer, or a bug: never half-applied
+            message = await _withdraw(ls, proposal, "cancelled", proposal.message or "cancelled")
+            return _result(proposal.state, stream, proposal, message)
+        except Exception:  # a bug: never half-applied
             log.exception("%s failed", kind)
-            message = await _restore(ls, session, kind, f"{type(error).__name__}: {error}")
-            return _result("failed", stream, writer, message)
-        finally:
-            session.close()
-        ls.session.undo.remember(doc.uri, UndoRecord(writer, original, final, unwatch))
-        kept = True
-        return _result("applied", stream, writer, None)
+            message = await _withdraw(ls, proposal, "failed", "an internal error")
+            return _result(proposal.state, stream, proposal, message)
 
-    try:
-        return await run_model_command(
-            ls, title=f"Kimi: {kind}", stream=stream, body=body, uri=doc.uri
-        )
-    finally:
-        ls.session.writing.discard(doc.uri)
-        if not kept:
-            unwatch()
+    return await run_model_command(ls, title=f"Kimi: {kind}", stream=stream, body=body, uri=doc.uri)
 
 
-async def _restore(ls: KimiLanguageServer, session: EditSession, kind: str, why: str) -> str:
-    """Put the original back, even through a second cancel; the message says what happened."""
-    wrote = session.writer.edits_sent > 0
-    failure = ""
-    try:
-        restored = await _shielded(session.restore())
-    except (RegionTouched, EditorNotResponding, DocumentClosed) as error:
-        log.warning("could not restore after %s: %s", kind, error)
-        restored, failure = False, str(error)
+def _on_update(ls: KimiLanguageServer) -> Any:
+    def update(proposal: Proposal) -> None:
+        ls.proposal_view.update(proposal)
+        ls.session.proposals.ended(proposal)
+
+    return update
+
+
+async def _withdraw(ls: KimiLanguageServer, proposal: Proposal, state: Any, why: str) -> str:
+    """Remove what was inserted, even through a second cancel; the message says what
+    happened, and the user is told."""
+    wrote = proposal.writer.edits_sent > 0
+    removed = await _shielded(proposal.withdraw(state, why))
+    kind = proposal.kind
     if not wrote:
-        outcome = " Nothing was changed."
-    elif restored:
-        outcome = " The selection was restored."
-    elif session.writer.touched:
-        outcome = " You had edited the region, so your text was kept as it is."
+        outcome = "Nothing was changed."
+    elif removed:
+        outcome = "The proposed lines were removed; your code is as it was."
+    elif proposal.state != "stopped":
+        outcome = "The document was closed or opened again, so nothing more was written into it."
+    elif proposal.writer.touches.proposal or proposal.writer.touches.across:
+        outcome = (
+            "You had edited the proposed lines, so they were kept; reject the change to "
+            "remove them."
+        )
     else:
-        outcome = f" The selection could not be restored ({failure}); use the editor's undo."
-    if why == "cancelled":
-        message = f"Kimi {kind} cancelled.{outcome}"
+        outcome = (
+            "The editor did not confirm Kimi's edits, so nothing more was written; your "
+            "original code is intact below any proposed lines, and rejecting the change "
+            "removes them."
+        )
+    if state == "cancelled":
+        message = f"Kimi {kind} cancelled{'' if why == 'cancelled' else ': ' + why}. {outcome}"
     else:
-        message = f"Kimi {kind} failed: {why}{outcome}"
-    ls.show(message, types.MessageType.Error if why != "cancelled" else types.MessageType.Info)
+        message = f"Kimi {kind} failed: {why.rstrip('.')}. {outcome}"
+    ls.show(message, types.MessageType.Info if state == "cancelled" else types.MessageType.Error)
     return message
 
 
-async def _shielded(work: Coroutine[Any, Any, bool]) -> bool:
-    """Run `work` to the end even if this task is cancelled meanwhile (a restore must not be
-    abandoned half-way); a cancellation that arrived is passed on afterwards."""
+async def _shielded(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work` to the end even if this task is cancelled meanwhile (a cleanup must not
+    be abandoned half-way); a cancellation that arrived is passed on afterwards."""
     task = asyncio.ensure_future(work)
     cancelled = False
     while not task.done():
@@ -180,15 +195,61 @@ async def _shielded(work: Coroutine[Any, Any, bool]) -> bool:
     return result
 
 
-async def _settle_quietly(session: EditSession) -> None:
-    with contextlib.suppress(RegionTouched, EditorNotResponding, DocumentClosed):
-        await session.restore()  # touched: only stops the follower, writes nothing
-
-
 def _result(
-    status: str, stream: StreamNotifier, writer: RegionWriter, message: str | None
+    status: str, stream: StreamNotifier, proposal: Proposal, message: str | None
 ) -> dict[str, Any]:
-    result: dict[str, Any] = {"status": status, "streamId": stream.id, "edits": writer.edits_sent}
+    result: dict[str, Any] = {
+        "status": status,
+        "proposalId": proposal.id,
+        "streamId": stream.id,
+        "edits": proposal.writer.edits_sent,
+    }
     if message:
         result["message"] = message
     return result
+
+
+async def _text_only(
+    ls: KimiLanguageServer,
+    kind: str,
+    doc: DocumentSnapshot,
+    start: int,
+    end: int,
+    context: SelectionContext,
+    instruction: str,
+    stream: StreamNotifier,
+) -> dict[str, Any]:
+    """For a client that cannot apply edits: the whole answer, and the range it replaces
+    (at the version the command saw), in the command's result."""
+    session = ls.session
+    fitting = Fitting.of(doc.text, start, end)
+
+    async def body(stream: StreamNotifier, progress: WorkDone) -> dict[str, Any]:
+        code = await rewrite(
+            session.runtime.service,
+            await session.runtime.endpoint(),
+            context,
+            instruction,
+            max_tokens=session.runtime.max_tokens,
+            toolbox=make_toolbox(ls, session.runtime.settings.tools),
+            on_lines=lambda lines: None,
+            on_turn=lambda: None,
+            on_text=stream.send,
+            on_status=progress.report,
+        )
+        a = doc.index.position(start, doc.encoding)
+        b = doc.index.position(end, doc.encoding)
+        return {
+            "status": "proposed",
+            "proposalId": uuid.uuid4().hex,
+            "streamId": stream.id,
+            "edits": 0,
+            "newText": native(fitting.fit(code, final=True), eol_of(doc.text)),
+            "range": {
+                "start": {"line": a[0], "character": a[1]},
+                "end": {"line": b[0], "character": b[1]},
+            },
+            "version": doc.version,
+        }
+
+    return await run_model_command(ls, title=f"Kimi: {kind}", stream=stream, body=body, uri=doc.uri)

@@ -1,8 +1,9 @@
-"""Ask the model to rewrite a selection; stream the code as it completes, line by line.
+"""Ask the model to rewrite a selection; hand out the code's lines as they complete.
 
-Only a reply that opens with a code fence is streamed into the buffer, and only its
-complete lines: prose, and text written in a turn that ended in tool calls, never reach
-the user's code. The final reply is unwrapped as a whole.
+Only the lines of the reply's code block are handed out (`edits/reply.CodeReader`):
+prose, and text written in a turn that ended in tool calls (a new turn starts over), never
+reach the user's code. The reply counts only when it is whole: it finished with
+`finish_reason: "stop"` and its code block closed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 
 from kimi_lsp import prompts
 from kimi_lsp.agent.loop import Status, Toolbox, run_agent
-from kimi_lsp.edits.reply import streamed_code, unwrap
+from kimi_lsp.edits.reply import CodeReader, NotWhole
 from kimi_lsp.model.endpoint import Endpoint
 from kimi_lsp.model.errors import ModelError
 from kimi_lsp.model.service import ModelService
@@ -25,6 +26,12 @@ class RewriteCutOff(ModelError):
     kind = "truncated"
 
 
+class RewriteIncomplete(ModelError):
+    """The reply ended without being whole (no `stop`, or its code block never closed)."""
+
+    kind = "cut-off"
+
+
 async def rewrite(
     service: ModelService,
     endpoint: Endpoint,
@@ -33,12 +40,13 @@ async def rewrite(
     *,
     max_tokens: int,
     toolbox: Toolbox | None,
-    on_code: Callable[[str], None],
+    on_lines: Callable[[list[str]], None],
+    on_turn: Callable[[], None],
     on_text: Callable[[str], None],
     on_status: Status,
 ) -> str:
-    """The replacement code. `on_code` gets the complete code lines so far (each time they
-    grow), `on_text` every piece of the reply as it arrives."""
+    """The replacement code. `on_lines` gets each code line once, as it completes (a new
+    model turn, announced by `on_turn`, starts over); `on_text` every piece of the reply."""
     request = ChatRequest(
         messages=prompts.rewrite_messages(
             instruction=instruction,
@@ -51,20 +59,18 @@ async def rewrite(
         ),
         max_tokens=max_tokens,
     )
-    turn: list[str] = []
-    shown = ""
+    reader = CodeReader()
 
     def new_turn() -> None:
-        turn.clear()
+        nonlocal reader
+        reader = CodeReader()
+        on_turn()
 
     async def on_delta(text: str) -> None:
-        nonlocal shown
         on_text(text)
-        turn.append(text)
-        code = streamed_code("".join(turn))
-        if code is not None and code != shown:
-            shown = code
-            on_code(code)
+        lines = reader.feed(text)
+        if lines:
+            on_lines(lines)
 
     on_status("thinking")
     result = await run_agent(
@@ -76,9 +82,18 @@ async def rewrite(
         on_status=on_status,
         on_turn=new_turn,
     )
-    if result.final.finish_reason == "length":
+    reason = result.final.finish_reason
+    if reason == "length":
         raise RewriteCutOff(
             "The model's reply reached kimi.maxTokens before the code was complete, so "
             "nothing was changed. Raise kimi.maxTokens or select less."
         )
-    return unwrap(result.final.content)
+    if reason != "stop":
+        raise RewriteIncomplete(
+            f"The model's reply ended without finishing (finish_reason {reason!r}), so "
+            "nothing was changed."
+        )
+    try:
+        return reader.finish()
+    except NotWhole as error:
+        raise RewriteIncomplete(f"The model's reply was not whole: {error}.") from None

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kimi_lsp.edits.block import Change, apply_change
-from kimi_lsp.edits.blockwriter import BlockWriter
+from kimi_lsp.edits.writer import BlockWriter
 
 Hook = Callable[["FakeEditor"], None]
 MODES = ["vscode", "neovim", "eglot", "late", "silent", "mute"]

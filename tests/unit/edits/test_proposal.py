@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from kimi_lsp.edits.block import Block, replacement
-from kimi_lsp.edits.blockwriter import BlockTouched, BlockWriter, EditorNotResponding
 from kimi_lsp.edits.proposal import Proposal, ProposalRefused
+from kimi_lsp.edits.writer import BlockTouched, BlockWriter, EditorNotResponding
 
 from .fakes import FakeEditor
 

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kimi_lsp.edits.block import Block
-from kimi_lsp.edits.blockwriter import BlockTouched, BlockWriter, EditorNotResponding
 from kimi_lsp.edits.proposal import Proposal, ProposalRefused
+from kimi_lsp.edits.writer import BlockTouched, BlockWriter, EditorNotResponding
 
 from .fakes import FakeEditor
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kimi_lsp.edits.replies import (
+from kimi_lsp.edits.reply import (
     CodeReader,
     Fence,
     Fitting,

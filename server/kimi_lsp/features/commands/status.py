@@ -19,7 +19,7 @@ def run(session: Session, open_documents: int) -> dict[str, Any]:
     tasks = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
     return {
         "commandsRunning": len(session.commands),
-        "documentsBeingRewritten": len(session.writing),
+        "documentsBeingRewritten": session.proposals.streaming(),
         "ghostTextRequests": len(session.ghost_text.running),
         "ghostTextPausedSeconds": round(session.ghost_text.engine.paused_for(), 1),
         "openDocuments": open_documents,
