@@ -8,6 +8,7 @@ Mark a test `@pytest.mark.kimi_settings({...})` to add `kimi` initializationOpti
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
@@ -103,6 +104,7 @@ class Session:
     choose: Any = lambda params: params.actions[0] if params.actions else None
     registered: asyncio.Event = field(default_factory=asyncio.Event)
     shut_down: bool = False
+    killed: bool = False
     stream_done: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when a `kimi/stream` notification with `done: true` arrives."""
     workspace: Path = Path("/tmp")
@@ -142,8 +144,32 @@ async def client(
 ) -> AsyncIterator[LanguageClient]:
     marker = request.node.get_closest_marker("kimi_settings")
     extra: dict[str, Any] = marker.args[0] if marker else {}
+    async with serving(
+        lsp_client,
+        tmp_path,
+        name=request.param,
+        mode=EDIT_MODES[request.param],
+        caps=capabilities(request.param),
+        info=CLIENT_INFO[request.param],
+        extra=extra,
+    ):
+        yield lsp_client
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    lsp_client: LanguageClient,
+    tmp_path: Path,
+    *,
+    name: str,
+    mode: str,
+    caps: types.ClientCapabilities,
+    info: types.ClientInfo,
+    extra: dict[str, Any],
+) -> AsyncIterator[Session]:
+    """A simulator, the client's handlers and an initialized session; shut down after."""
     async with Simulator(api_key=SIM_KEY) as sim:
-        session = Session(sim=sim, client_name=request.param, workspace=tmp_path)
+        session = Session(sim=sim, client_name=name, workspace=tmp_path)
 
         @lsp_client.feature("kimi/stream")
         def on_stream(params: Any) -> None:
@@ -151,7 +177,7 @@ async def client(
             if params.done:
                 session.stream_done.set()
 
-        editor = Editor(lsp_client, EDIT_MODES[request.param], session.encoding)
+        editor = Editor(lsp_client, mode, session.encoding)
         session.editor = editor
 
         @lsp_client.feature("kimi/proposal")
@@ -183,15 +209,19 @@ async def client(
         lsp_client.session = session  # type: ignore[attr-defined]
         await lsp_client.initialize_session(
             types.InitializeParams(
-                capabilities=capabilities(request.param),
-                client_info=CLIENT_INFO[request.param],
+                capabilities=caps,
+                client_info=info,
                 root_uri=tmp_path.as_uri(),
                 workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
                 initialization_options={"kimi": kimi_options(sim, extra)},
             )
         )
-        yield lsp_client
-        if session.shut_down:  # the test sent `shutdown` itself
+        yield session
+        editor.forever.set()  # a client that never answered lets go of its requests
+        if session.killed:  # the test killed the server
+            if lsp_client._server:
+                await lsp_client._server.wait()
+        elif session.shut_down:  # the test sent `shutdown` itself
             lsp_client.exit(None)
             if lsp_client._server:
                 await lsp_client._server.wait()
