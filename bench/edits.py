@@ -1,11 +1,17 @@
-"""Benchmark: streamed edits of a 40-line rewrite in a 5,000-line file.
+"""Benchmark: streamed edits of a 40-line rewrite in a 5,000-line file, and the server's
+CPU time for a 40 KB rewrite streamed in 2-character chunks.
 
 The real server runs over stdio against the in-process simulator, which records when it
 wrote each piece of the reply (`RecordedRequest.chunk_times`). For each line of the new
 code, latency is the time from the moment the simulator wrote the chunk completing that
 line to the arrival at the client of the first edit that shows it. That includes loopback
 transit, SSE parsing, reply fitting and edit computation. It also counts edits per
-refactor. Prints a table and writes bench/results/edits.json.
+refactor (the proposal streams in above the original; accept and undo are one edit each).
+
+The second figure is the work per streamed chunk: a 40 KB rewrite arrives in 20,000
+two-character pieces; the server's CPU time for the whole command (from /proc) and the
+round trip of `kimi.status` requests sent while it streams show whether that work is
+proportional to each piece. Prints a table and writes bench/results/edits.json.
 
     .venv/bin/python bench/edits.py [--runs 5]
 """
@@ -131,6 +137,10 @@ async def run(runs: int) -> dict[str, Any]:
         def on_stream(params: Any) -> None:
             return None
 
+        @client.feature("kimi/proposal")
+        def on_proposal(params: Any) -> None:
+            return None
+
         @client.feature(types.WINDOW_LOG_MESSAGE)
         def on_log(params: Any) -> None:
             return None
@@ -182,14 +192,16 @@ async def run(runs: int) -> dict[str, Any]:
                     arguments=[{"uri": buffer.uri, "range": rng, "instruction": "rename"}],
                 )
             )
-            assert result["status"] == "applied", result
-            assert buffer.text == text[:start] + new + text[end:]
+            assert result["status"] == "proposed", result
+            assert buffer.text == text[:start] + new + old + text[end:]
             edits.append(result["edits"])
             all_latencies += line_latencies(buffer, sim.requests[0].chunk_times, new, start)
-            await client.workspace_execute_command_async(
-                types.ExecuteCommandParams(command="kimi.undo", arguments=[{"uri": buffer.uri}])
-            )
+            for step in ("kimi.accept", "kimi.undo"):
+                await client.workspace_execute_command_async(
+                    types.ExecuteCommandParams(command=step, arguments=[{"uri": buffer.uri}])
+                )
             assert buffer.text == text
+        cpu, status_ms = await chunked(client, sim, buffer, text)
         await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
@@ -203,7 +215,58 @@ async def run(runs: int) -> dict[str, Any]:
         "line_to_edit_ms_max": round(ordered[-1], 2),
         "lines_measured": len(ordered),
         "edits_per_refactor": round(statistics.mean(edits), 1),
+        "chunked_40kb_server_cpu_s": round(cpu, 2),
+        "chunked_40kb_status_ms_p50": round(statistics.median(status_ms), 2),
+        "chunked_40kb_status_ms_max": round(max(status_ms), 2),
     }
+
+
+async def chunked(
+    client: LanguageClient, sim: Simulator, buffer: Buffer, text: str
+) -> tuple[float, list[float]]:
+    """A 40 KB rewrite in 2-character chunks: the server's CPU seconds for it, and the
+    round trips of kimi.status meanwhile."""
+    index = LineIndex(text)
+    first = 1_000
+    last = next(n for n in range(first, LINES) if index.starts[n] - index.starts[first] >= 40_000)
+    start, end = index.starts[first], index.starts[last]
+    new = new_code(text[start:end])
+    sim.reset()
+    sim.script(Turn(reasoning="plan", content=f"```python\n{new}```", chunk_chars=2))
+    process = client._server
+    assert process is not None
+    before = _cpu_seconds(process.pid)
+    rng = {"start": {"line": first, "character": 0}, "end": {"line": last, "character": 0}}
+    running = asyncio.ensure_future(
+        client.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command="kimi.refactor",
+                arguments=[{"uri": buffer.uri, "range": rng, "instruction": "rename"}],
+            )
+        )
+    )
+    status_ms: list[float] = []
+    while not running.done():
+        sent = time.monotonic()
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="kimi.status", arguments=[])
+        )
+        status_ms.append((time.monotonic() - sent) * 1000)
+        await asyncio.sleep(0.05)
+    result = running.result()
+    assert result["status"] == "proposed", result
+    cpu = _cpu_seconds(process.pid) - before
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="kimi.reject", arguments=[{"uri": buffer.uri}])
+    )
+    assert buffer.text == text
+    return cpu, status_ms
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -221,6 +284,9 @@ def main() -> None:
         "line_to_edit_ms_max",
         "edits_per_refactor",
         "lines_measured",
+        "chunked_40kb_server_cpu_s",
+        "chunked_40kb_status_ms_p50",
+        "chunked_40kb_status_ms_max",
     ):
         print(f"{key:<38}{figures[key]:>10}")
     print(f"written to {RESULTS}")

@@ -10,9 +10,10 @@ Invariants (the exit code is non-zero if one fails):
 
 - the server never exits before shutdown;
 - every request is answered within 60 s;
-- every rewrite ends whole: applied means the text outside the region is unchanged;
-  failed, cancelled or refused means the document is exactly as before the command;
-- an applied undo right after a rewrite puts back the text from before it;
+- the original is never lost: a proposal holds the original region intact right below
+  the proposed text; an accepted one changed nothing outside the region; a rejected,
+  failed, cancelled or refused one left the document exactly as before the command;
+- an applied undo right after an accepted rewrite puts back the text from before it;
 - every `kimi/stream` ends with a `done` notification.
 
 Prints a table and writes bench/results/soak.json.
@@ -103,6 +104,10 @@ class Soak:
                     if doc.uri == uri:
                         return doc.apply(params)
             return types.ApplyWorkspaceEditResult(applied=False, failure_reason="unknown")
+
+        @c.feature("kimi/proposal")
+        def on_proposal(params: Any) -> None:
+            return None
 
         @c.feature("kimi/stream")
         def on_stream(params: Any) -> None:
@@ -276,16 +281,11 @@ class Soak:
         after = doc.text
         status = result.get("status") if kind == "ok" and isinstance(result, dict) else None
         where = f"{op} on {doc.uri.rsplit('/', 1)[-1]} lines {first}-{end}"
-        if status == "applied":
-            whole = (
-                after.startswith(before[:a])
-                and after.endswith(before[b:])
-                and len(after) >= a + len(before) - b
-            )
-            if not whole:
-                self.violations.append(f"{where}: applied but text outside the region changed")
-            doc.last_rewrite, doc.undoable = (before, after), True
-            return "applied" if after != before else "applied-unchanged"
+        if status == "proposed":
+            if not (after.startswith(before[:a]) and after.endswith(before[a:])):
+                self.violations.append(f"{where}: proposed but the original region is not intact")
+                return "proposed-broken"
+            return await self.review(doc, before, a, b, where)
         if kind == "unanswered":
             return "unanswered"
         if after != before:
@@ -294,6 +294,31 @@ class Soak:
         if kind == "error":
             return f"error:{_error_kind(result)}"
         return str(status)
+
+    async def review(self, doc: Document, before: str, a: int, b: int, where: str) -> str:
+        """Accept (two times in three) or reject a proposal; check the document after."""
+        proposed = doc.text[a : len(doc.text) - len(before) + a]
+        if self.rng.random() < 2 / 3:
+            kind, result = await self.command("kimi.accept", {"uri": doc.uri})
+            after = doc.text
+            if kind == "ok":
+                new = (
+                    proposed[:-1]
+                    if proposed.endswith("\n") and not before[a:b].endswith("\n")
+                    else proposed
+                )
+                if after != before[:a] + new + before[b:]:
+                    self.violations.append(
+                        f"{where}: accepted but the region differs: "
+                        + _first_difference(before[:a] + new + before[b:], after)
+                    )
+                doc.last_rewrite, doc.undoable = (before, after), True
+                return "accepted" if after != before else "accepted-unchanged"
+            return kind if kind == "unanswered" else f"accept-error:{_error_kind(result)}"
+        kind, result = await self.command("kimi.reject", {"uri": doc.uri})
+        if kind == "ok" and doc.text != before:
+            self.violations.append(f"{where}: rejected but the document differs from before")
+        return "rejected" if kind == "ok" else f"reject-error:{_error_kind(result)}"
 
     async def undo(self, doc: Document) -> str:
         before = doc.text
@@ -454,7 +479,7 @@ async def run(ops: int, rate: float, seed: int) -> dict[str, Any]:
         "invariants": {
             "server_crashes": crashes,
             "requests_unanswered": soak.unanswered,
-            "documents_half_rewritten": sum(
+            "originals_lost_or_half_rewritten": sum(
                 1 for v in soak.violations if "region" in v or "differs" in v
             ),
             "undo_mismatches": sum(1 for v in soak.violations if v.startswith("undo")),
