@@ -31,7 +31,9 @@ from kimi_lsp.model.errors import (
 )
 from kimi_lsp.model.retry import retry_after_from
 
-_NOT_TRANSIENT_429 = {"exceeded_current_quota_error", "insufficient_quota"}
+_NOT_TRANSIENT_429 = {"exceeded_current_quota_error", "insufficient_quota", "budget_exceeded"}
+_LITELLM_PREFIX = re.compile(r"^litellm\.\w+:\s*(?:\w+Error:\s*)?(?:\w+Exception\s*-\s*)?")
+_LITELLM_SUFFIX = re.compile(r"\s*LiteLLM: model group .*$", re.S)
 _TITLE = re.compile(r"(?is)<title[^>]*>(.*?)</title>")
 _TAG = re.compile(r"(?s)<[^>]*>")
 
@@ -105,23 +107,46 @@ def _code(value: object) -> int | None:
     return None
 
 
+def unwrap_litellm(message: str) -> str:
+    """A LiteLLM proxy's message without its wrapping: `litellm.RateLimitError:
+    RateLimitError: OpenAIException - <the provider's words> LiteLLM: model group ...`."""
+    return _LITELLM_SUFFIX.sub("", _LITELLM_PREFIX.sub("", message.strip())) or message
+
+
 def error_from_response(
     status: int, body: bytes, headers: Mapping[str, str], endpoint: Endpoint
 ) -> ModelError:
     """The error for a non-2xx answer of `endpoint`."""
     kind, detail = error_detail(body)
-    detail = quote(detail, endpoint.secrets())
+    detail = quote(unwrap_litellm(detail), endpoint.secrets())
     said = f" The API said: {_sentence(detail)}" if detail else ""
-    where = f"{endpoint.provider} ({endpoint.shown_url})"
+    proxy = any(name.lower().startswith(("x-litellm-", "llm_provider-")) for name in headers)
+    if proxy or kind == "no_db_connection":
+        where = f"the LiteLLM proxy at {endpoint.shown_url}"
+    else:
+        where = f"{endpoint.provider} ({endpoint.shown_url})"
+    lowered = detail.lower()
+    if kind == "budget_exceeded" or "budget has been exceeded" in lowered:
+        return QuotaExceeded(
+            f"{where} says the budget of this key is used up: ask whoever runs the proxy to "
+            f"raise it.{said}",
+            status=status,
+        )
+    if status in (400, 404) and ("invalid model name" in lowered or kind == "model_not_found"):
+        return ModelNotFound(
+            f"Model '{endpoint.model}' is not offered by {where}. Check kimi.model (and "
+            f"kimi.completion.model for ghost text).{said}",
+            status=status,
+        )
     if status == 401 or (status == 400 and _litellm_unknown_key(kind, detail)):
-        proxy = (
+        why = (
             " (a LiteLLM proxy without a database answers 'No connected db.' to every key "
             "but its master key: use the key your team's proxy issued to you)"
             if status == 400
             else ""
         )
         return AuthenticationFailed(
-            f"The API key was refused by {where}{proxy}. Check the key: {endpoint.key_hint}.{said}",
+            f"The API key was refused by {where}{why}. Check the key: {endpoint.key_hint}.{said}",
             status=status,
         )
     if status == 402:
@@ -145,9 +170,9 @@ def error_from_response(
             return QuotaExceeded(
                 f"{endpoint.provider} says the account's quota is used up.{said}", status=status
             )
+        who = where[0].upper() + where[1:] if proxy else endpoint.provider
         return RateLimited(
-            f"{endpoint.provider} is rate-limiting requests.{said}",
-            retry_after=retry_after_from(headers),
+            f"{who} is rate-limiting requests.{said}", retry_after=retry_after_from(headers)
         )
     if status == 408:
         return ServerError(f"{where} timed out the request (HTTP 408).{said}", status=status)
@@ -170,7 +195,7 @@ def stream_error(payload: object, endpoint: Endpoint) -> ModelError:
     """The error for one sent inside a successful (200) stream: classified by its type and
     code, and reported without an HTTP status, since none but 200 was sent."""
     kind, detail = detail_of(payload)
-    detail = quote(detail, endpoint.secrets())
+    detail = quote(unwrap_litellm(detail), endpoint.secrets())
     said = f": {detail}" if detail else " (it gave no details)"
     error = payload.get("error") if isinstance(payload, dict) else None
     source = error if isinstance(error, dict) else payload if isinstance(payload, dict) else {}

@@ -205,3 +205,50 @@ async def test_an_echoed_key_is_redacted_before_the_message_is_cut() -> None:
     with pytest.raises(ModelError) as caught_stream:
         await collect(client_for(Recorder(ok(malformed.encode())), []))
     assert KEY[:6] not in caught_stream.value.message
+
+
+LITELLM_429 = {
+    "error": {
+        "message": "litellm.RateLimitError: RateLimitError: OpenAIException - Rate limit reached:"
+        " over per-minute limit\n\nLiteLLM: model group 'kimi-k2-7-code' failed with the error"
+        " above. No fallback was attempted.",
+        "type": "throttling_error",
+        "param": None,
+        "code": "429",
+    }
+}
+
+
+async def test_a_litellm_429_names_the_proxy_and_keeps_only_the_providers_words() -> None:
+    headers = {"llm_provider-retry-after": "2", "x-litellm-call-id": "abc"}
+    recorder = Recorder(status(429, LITELLM_429, **headers))
+    with pytest.raises(RateLimited) as caught:
+        await collect(client_for(recorder, []))
+    message = caught.value.message
+    assert message.startswith("The LiteLLM proxy at https://api.example.test/v1 is rate-limiting")
+    assert "Rate limit reached: over per-minute limit." in message
+    assert "litellm.RateLimitError" not in message
+    assert "model group" not in message
+    assert caught.value.retry_after == 2.0
+
+
+@pytest.mark.parametrize("code", [400, 422, 429])
+async def test_a_spent_proxy_budget_is_not_retried_and_says_whom_to_ask(code: int) -> None:
+    body = {"error": {"message": "Budget has been exceeded! Current cost: 5.1, Max budget: 5.0",
+                      "type": "budget_exceeded", "param": None, "code": str(code)}}  # fmt: skip
+    recorder = Recorder(status(code, body, **{"x-litellm-version": "1"}))
+    with pytest.raises(QuotaExceeded) as caught:
+        await collect(client_for(recorder, []))
+    assert "budget" in caught.value.message
+    assert "Max budget: 5.0" in caught.value.message
+    assert len(recorder.requests) == 1
+
+
+async def test_a_model_the_proxy_does_not_offer_names_the_setting() -> None:
+    body = {"error": {"message": "/chat/completions: Invalid model name passed in model=kimi. "
+                      "Call `/v1/models` to view available models for your key.",
+                      "type": "invalid_request_error", "param": None, "code": "400"}}  # fmt: skip
+    with pytest.raises(ModelError) as caught:
+        await collect(client_for(Recorder(status(400, body)), []))
+    assert caught.value.kind == "not-found"
+    assert "kimi.model" in caught.value.message
