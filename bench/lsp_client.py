@@ -30,7 +30,9 @@ class Session:
 
     async def start(self) -> None:
         began = time.monotonic()
-        await self.client.start_io(sys.executable, "-m", "kimi_lsp", env=self.env)
+        # the server runs the same code as the benchmark, also from a PYTHONPATH checkout
+        path = {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}
+        await self.client.start_io(sys.executable, "-m", "kimi_lsp", env={**path, **self.env})
         await self.client.initialize_async(
             types.InitializeParams(
                 capabilities=types.ClientCapabilities(
