@@ -1,7 +1,8 @@
 ;;; kimi-eglot.el --- kimi-lsp in Emacs through eglot  -*- lexical-binding: t; -*-
 
-;; Load this file from your init file (or copy what you need):
-;;   (load "/path/to/kimi-lsp/editors/emacs/kimi-eglot.el")
+;; Load this file from your init file (or copy what you need); it comes with the server:
+;;   (load (expand-file-name "kimi-eglot.el"
+;;                           (car (process-lines "kimi-lsp" "--editor-path" "emacs"))))
 ;; then M-x eglot in a Python buffer, select code and M-x kimi-explain or kimi-refactor.
 ;; Tested with Emacs 28.2 and eglot 1.9 (Debian's elpa-eglot).
 

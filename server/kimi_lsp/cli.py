@@ -4,6 +4,7 @@ kimi-lsp [--stdio]                     serve LSP on stdin/stdout (the default)
 kimi-lsp --tcp [--host H] [--port P]   serve LSP on TCP, for debugging
 kimi-lsp demo                          explain a sample file end to end and print the cost
 kimi-lsp simulator [--port P]          run the built-in Kimi simulator on 127.0.0.1
+kimi-lsp --editor-path nvim|emacs|vim  print where that editor's plugin files are
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import sys
 
 from kimi_lsp import __version__
+from kimi_lsp.editor_files import EDITORS, editor_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -19,6 +21,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="kimi-lsp", description="A language server for Moonshot's Kimi K2.7 Code."
     )
     parser.add_argument("--version", action="version", version=f"kimi-lsp {__version__}")
+    parser.add_argument(
+        "--editor-path",
+        choices=EDITORS,
+        metavar="EDITOR",
+        help="print the folder of the nvim, emacs or vim plugin that comes with kimi-lsp",
+    )
     parser.add_argument("--stdio", action="store_true", help="serve on stdio (the default)")
     parser.add_argument("--tcp", action="store_true", help="serve on TCP instead of stdio")
     parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
@@ -59,9 +67,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_editor_path(name: str) -> int:
+    found = editor_path(name)
+    if found is None:
+        print(
+            f"kimi-lsp: this install has no {name} plugin files; install kimi-lsp from a "
+            "checkout of its repository (pipx install .).",
+            file=sys.stderr,
+        )
+        return 1
+    print(found)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script and of `python -m kimi_lsp`."""
     args = _parser().parse_args(argv)
+    if args.editor_path:
+        return _print_editor_path(args.editor_path)
     if args.command == "demo":
         from kimi_lsp.demo import run_demo
 

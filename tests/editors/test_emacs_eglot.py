@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -93,3 +94,46 @@ async def test_eglot_explain_refactor_code_action_undo(editor: EditorSession) ->
     assert selection_sent(explain) == "".join(lines[:3])
     assert selection_sent(refactor) == "".join(lines[5:])
     assert "docstring" in preset["messages"][-1]["content"]
+
+
+def readme_init(blocks: int) -> str:
+    """The first `blocks` init.el blocks of editors/emacs/README.md, as written."""
+    text = (REPO / "editors" / "emacs" / "README.md").read_text(encoding="utf-8")
+    found = [b for b in re.findall(r"^```elisp\n(.*?)^```", text, re.M | re.S) if "init.el" in b]
+    assert len(found) >= blocks, found
+    return "\n".join(found[:blocks])
+
+
+@pytest.mark.parametrize("blocks", [1, 2], ids=["smallest-setup", "with-kimi-eglot"])
+async def test_readme_init_el_works_alone(editor: EditorSession, blocks: int) -> None:
+    """The README's init.el, alone, in an Emacs that loads site-start as a user's does
+    (eglot is not loaded yet when init.el runs); kimi-lsp found on PATH."""
+    file = editor.write("shop.py", SAMPLE)
+    editor.sim.script(Turn(content="`total_price` adds tax."))
+    init = editor.home / "init.el"
+    init.parent.mkdir(parents=True, exist_ok=True)
+    init.write_text(readme_init(blocks), encoding="utf-8")
+    out = editor.workspace.parent / f"observations-readme-{blocks}.json"
+    process = await asyncio.create_subprocess_exec(
+        "emacs",
+        "--batch",
+        "-l",
+        str(init),
+        "-l",
+        str(Path(__file__).parent / "lisp" / "readme_e2e.el"),
+        str(file),
+        cwd=str(editor.workspace),
+        env=editor.env(KIMI_TEST_OUT=str(out)),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), 90)
+    obs = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    assert process.returncode == 0, (obs, output.decode(errors="replace"))
+    assert "error" not in obs, obs
+    assert obs["program"] == '("kimi-lsp")'
+    assert obs["server"] == "kimi-lsp"
+    assert obs["requests"] == 0
+    if blocks == 2:
+        assert obs["explained"] == "`total_price` adds tax."

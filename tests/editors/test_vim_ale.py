@@ -1,15 +1,16 @@
 """editors/vim with Vim 9 and ALE (Debian's vim-nox and vim-ale) against the real server.
 
 Vim runs headless in silent Ex mode (`vim -es`), where `:sleep` still serves ALE's jobs and
-channels; the script (tests/editors/vim/*.vim) acts through the plugin and ALE's own commands
-and writes what it saw as JSON. Skipped where Vim 9 or ALE is not installed
-(`apt-get install vim-nox vim-ale`; .ci/run installs them).
+channels, with the README's ~/.vimrc as written; the script (tests/editors/vim/*.vim) acts
+through the plugin and ALE's own commands and writes what it saw as JSON. Skipped where Vim
+9 or ALE is not installed (`apt-get install vim-nox vim-ale`; .ci/run installs them).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -59,14 +60,24 @@ def add(a, b):
     \n"""
 
 
+def readme_vimrc() -> str:
+    """The ~/.vimrc of editors/vim/README.md, as written (it finds the plugin through
+    `kimi-lsp --editor-path vim`: the kimi-lsp the tests run)."""
+    text = (REPO / "editors" / "vim" / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"^```vim\n(.*?)^```", text, re.M | re.S) if ".vimrc" in b]
+    return block
+
+
 async def run_vim(editor: EditorSession, script: str, file: Path) -> dict[str, Any]:
     out = editor.workspace.parent / f"observations-vim-{script}.json"
-    env = editor.env(KIMI_TEST_OUT=str(out), KIMI_VIM_PLUGIN=str(REPO / "editors" / "vim"))
+    vimrc = editor.workspace.parent / "vimrc"
+    vimrc.write_text(readme_vimrc(), encoding="utf-8")
+    env = editor.env(KIMI_TEST_OUT=str(out))
     process = await asyncio.create_subprocess_exec(
         "vim",
         "-N",
         "-u",
-        str(HERE / "vimrc"),
+        str(vimrc),
         "-i",
         "NONE",
         "-n",
