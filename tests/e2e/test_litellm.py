@@ -170,6 +170,14 @@ async def client(
     def on_stream(params: Any) -> None:
         pass
 
+    @lsp_client.feature("kimi/proposal")
+    def on_proposal(params: Any) -> None:
+        pass
+
+    @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def on_code_lens_refresh(params: None) -> None:
+        pass
+
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def on_register(params: types.RegistrationParams) -> None:
         pass
@@ -193,6 +201,7 @@ async def client(
         )
     )
     yield lsp_client
+    editor.forever.set()
     await lsp_client.shutdown_session()
 
 
