@@ -59,10 +59,21 @@ DIAGNOSTICS = (
 )
 
 
+HOSTILE_GLOB = "*a" * 30 + "*b"
+"""A glob a backtracking matcher takes hours on, holding the GIL: the soak puts it in the
+workspace's .gitignore, in kimi.tools.deny and in a list_files call of every explain."""
+HOSTILE_CALLS = [
+    ToolCallSpec(name="list_files", arguments=json.dumps({"pattern": HOSTILE_GLOB})),
+    ToolCallSpec(name="search_text", arguments='{"query": "a{4000000000}", "regex": true}'),
+    ToolCallSpec(name="read_file", arguments="[" * 5000 + "]" * 5000),
+    ToolCallSpec(name="read_file", arguments=json.dumps({"path": "a/" * 3000})),
+]
+
+
 def model(request: ChatRequest) -> Turn | None:
     """The soak's model (the simulator only chooses answers): a rewrite puts a comment line
-    above the selection, an explain first reads a module with a tool, ghost text suggests
-    `pass`."""
+    above the selection, an explain first reads a module with a tool (and makes the hostile
+    calls), ghost text suggests `pass`."""
     reasoning = f"A {request.kind} request in round {request.round}."
     if request.kind == "rewrite" and request.selection:
         first = next((line for line in request.selection.split("\n") if line.strip()), "")
@@ -70,7 +81,7 @@ def model(request: ChatRequest) -> Turn | None:
         return Turn(reasoning=reasoning, content=fenced("python", note + request.selection))
     if request.kind == "explain" and request.round == 0 and "read_file" in request.tools:
         call = ToolCallSpec(name="read_file", arguments='{"path": "module_0.py"}')
-        return Turn(reasoning=reasoning, tool_calls=[call])
+        return Turn(reasoning=reasoning, tool_calls=[call, *HOSTILE_CALLS])
     if request.kind == "explain":
         return Turn(reasoning=reasoning, content="It computes a value from its arguments.")
     if request.kind == "ghost_text":
@@ -155,7 +166,9 @@ class Soak:
             "retry": {"maxRetries": 3, "baseDelaySeconds": 0.01, "maxDelaySeconds": 0.05},
             "timeouts": {"readSeconds": 2},
             "completion": {"debounceMs": 0},
+            "tools": {"deny": [HOSTILE_GLOB]},
         }
+        (self.folder / ".gitignore").write_text(HOSTILE_GLOB + "\n")
         env = {"HOME": str(self.folder), "PATH": "/usr/bin:/bin"}
         await self.client.start_io(sys.executable, "-m", "kimi_lsp", env=env)
         await self.client.initialize_async(
