@@ -120,7 +120,7 @@ def search_text(
                 text = read_text(sandbox, target, limits)
             except (Refused, OSError):
                 continue
-            if not is_regex and pattern.search(text, timeout=max(deadline.left(), 0)) is None:
+            if not is_regex and not pattern.search(text, timeout=max(deadline.left(), 0)):
                 continue  # plain text: one look at the whole file decides
             for number, line in enumerate(_EOL.split(text), start=1):
                 left = deadline.left()

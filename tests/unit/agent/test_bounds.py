@@ -298,3 +298,29 @@ def test_bearer_tokens_and_key_shaped_strings_are_masked(box: Sandbox) -> None:
     assert "abcdefghijklmnop0123456789" not in text
     assert "AbCdEf0123456789xyzXYZ" not in text
     assert "token = tokens[i]" in text
+
+
+def test_a_long_regex_search_lets_other_threads_run(box: Sandbox) -> None:
+    """The LSP loop is another thread of the same process: a search that held the GIL for
+    its whole timeout froze every request. The main thread here takes 50 short turns while
+    a catastrophic search (2 s allowed) is still running."""
+    (box.folders[0].path / "pkg" / "slow.txt").write_text("a" * 40 + "!\n")
+    result: list[str] = []
+    worker = threading.Thread(
+        target=lambda: result.append(
+            run(
+                box,
+                "search_text",
+                ToolLimits(search_seconds=2),
+                query="(a|aa)+$",
+                regex=True,
+                path="pkg/slow.txt",
+            )
+        )
+    )
+    worker.start()
+    for _ in range(50):
+        threading.Event().wait(0.001)
+    assert worker.is_alive()
+    worker.join()
+    assert result == ["[search stopped after 2s: narrow the path or query]"]
