@@ -259,10 +259,13 @@ async def test_completion_fallback_for_clients_without_inline_completion(
     assert len(session.sim.requests) == 1
 
 
-@pytest.mark.kimi_settings({"budget": {"sessionUsd": 0.000001}})
+@pytest.mark.kimi_settings({"budget": {"sessionUsd": 0.002}})
 async def test_budget_stops_automatic_requests_and_says_so_once(client: LanguageClient) -> None:
     session = session_of(client)
-    session.sim.script(Turn(reasoning="r", content="<completion>return a + b</completion>"))
+    spent = {"prompt_tokens": 900, "completion_tokens": 400}  # reported at the end: $0.00245
+    session.sim.script(
+        Turn(reasoning="r", content="<completion>return a + b</completion>", usage=spent)
+    )
     uri = open_doc(client, "add.py", BODY)
     await client.text_document_inline_completion_async(
         inline_params(uri, pos(BODY, CURSOR, client), AUTO)

@@ -200,14 +200,29 @@ async def test_progress_cancel_stops_the_command(client: LanguageClient) -> None
     await session.sim.wait_for_disconnect(0)
 
 
-@pytest.mark.kimi_settings({"budget": {"sessionUsd": 0.000001}})
+@pytest.mark.kimi_settings({"budget": {"sessionUsd": 0.002}})
 async def test_budget_refuses_further_calls(client: LanguageClient) -> None:
     session = session_of(client)
+    # the answer fits the budget while it streams; the usage reported at its end spends it
+    session.sim.script(
+        Turn(content="Fine.", usage={"prompt_tokens": 900, "completion_tokens": 400})
+    )
     uri = open_doc(client, "a.py", SOURCE)
     await explain(client, uri, range_of(SOURCE, SELECTION, session.encoding))
-    with pytest.raises(JsonRpcException, match=r"budget"):
+    with pytest.raises(JsonRpcException, match=r"budget of \$0\.00 is spent"):
         await explain(client, uri, range_of(SOURCE, SELECTION, session.encoding))
     assert len(session.sim.requests) == 1
+
+
+@pytest.mark.kimi_settings({"budget": {"sessionUsd": 0.000001}})
+async def test_a_request_whose_prompt_alone_passes_the_budget_is_not_sent(
+    client: LanguageClient,
+) -> None:
+    session = session_of(client)
+    uri = open_doc(client, "a.py", SOURCE)
+    with pytest.raises(JsonRpcException, match=r"would pass the session budget"):
+        await explain(client, uri, range_of(SOURCE, SELECTION, session.encoding))
+    assert session.sim.requests == []
 
 
 @pytest.mark.parametrize(
