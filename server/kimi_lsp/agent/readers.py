@@ -120,7 +120,8 @@ def search_text(
                 text = read_text(sandbox, target, limits)
             except (Refused, OSError):
                 continue
-            if not is_regex and not pattern.search(text, timeout=max(deadline.left(), 0)):
+            left = max(deadline.left(), 0)
+            if not is_regex and not pattern.search(text, timeout=left, concurrent=True):
                 continue  # plain text: one look at the whole file decides
             for number, line in enumerate(_EOL.split(text), start=1):
                 left = deadline.left()
