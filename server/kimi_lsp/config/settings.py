@@ -5,7 +5,7 @@ Every field has a docstring: they are the reference for `docs/protocol.md`.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator
@@ -86,9 +86,10 @@ class ToolSettings(_Section):
     """Offer the tools at all."""
     max_rounds: int = Field(default=8, ge=1, le=50)
     """Tool rounds per request; then the model is told to answer with what it has."""
-    deny: list[Annotated[str, Field(max_length=1000)]] = Field(default=[], max_length=1000)
+    deny: list[str] = []
     """More gitignore-style patterns no tool may read, added to the built-in deny list
-    (which they can never narrow: a `!pattern` only re-allows what this list denied)."""
+    (which they can never narrow: a `!pattern` only re-allows what this list denied).
+    At most 1,000 patterns of at most 1,000 characters."""
     max_output_chars: int = Field(default=120_000, ge=1_000, le=2_000_000)
     """Total tool output per request; past it the model is told to answer."""
     max_read_chars: int = Field(default=20_000, ge=500, le=1_000_000)
@@ -101,6 +102,21 @@ class ToolSettings(_Section):
     """Lines one search_text call returns at most."""
     search_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
     """Time one search_text or list_files call may take."""
+
+    @field_validator("deny", mode="before")
+    @classmethod
+    def _patterns(cls, value: object) -> object:
+        """Checked as a whole, so a bad pattern sets aside this setting, not every other."""
+        if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+            raise ValueError("it must be a list of gitignore-style patterns (strings)")
+        if len(value) > 1000:
+            raise ValueError(f"it has {len(value):,} patterns; at most 1,000")
+        for number, pattern in enumerate(value, start=1):
+            if len(pattern) > 1000:
+                raise ValueError(
+                    f"pattern {number} is {len(pattern):,} characters long; at most 1,000"
+                )
+        return value
 
 
 class EditsSettings(_Section):

@@ -161,3 +161,25 @@ def test_the_settings_file_is_refused_by_its_real_path(tmp_path: Path) -> None:
     for path in ("my-settings.toml", "innocent.txt"):
         assert _run(box, "read_file", path=path).startswith("Refused: "), path
     assert _run(box, "list_files") == "(no files)"
+
+
+@pytest.mark.parametrize(
+    ("deny", "problem"),
+    [
+        (["x" * 2000, "*.local"], "pattern 1 is 2,000 characters long; at most 1,000"),
+        (["a"] * 1001, "it has 1,001 patterns; at most 1,000"),
+        ([1, 2], "must be a list of gitignore-style patterns"),
+    ],
+)
+def test_a_bad_deny_setting_is_named_and_sets_aside_nothing_else(
+    deny: object, problem: str
+) -> None:
+    from kimi_lsp.config import sources
+
+    options = {"provider": "simulator", "apiKey": "abcdefgh12345", "tools": {"deny": deny}}
+    settings, problems = sources.load({}, options, None)
+    [message] = problems
+    assert message.startswith("kimi.tools.deny")
+    assert problem in message
+    assert settings.provider == "simulator"  # the rest of the layer still applies
+    assert settings.tools.deny == []
