@@ -8,7 +8,7 @@ bills each attempt from it: a retried attempt that streamed was billed all the s
 
 Tokens are estimated from characters in two ways, on purpose:
 - **the bound** assumes the most characters a token plausibly holds on average
-  (`BOUND_CHARS_PER_TOKEN`, 16: four times the usual 4), so an answer the API itself
+  (`BOUND_CHARS_PER_TOKEN`, 32: eight times the usual 4), so an answer the API itself
   would allow is never cut; only a server that goes far past `max_tokens` is stopped;
 - **cost** uses the usual 4 characters per token (`CHARS_PER_TOKEN`), for estimates when
   the API reports no usage and for the budget while an answer streams.
@@ -24,8 +24,9 @@ from kimi_lsp.model.types import Usage
 
 CHARS_PER_TOKEN = 4
 """For cost estimates: a request the API reported no usage for, and the budget."""
-BOUND_CHARS_PER_TOKEN = 16
-"""For the output bound: four times the usual, so an honest answer is never cut."""
+BOUND_CHARS_PER_TOKEN = 32
+"""For the output bound: eight times the usual, so an honest answer is never cut (long runs
+of indentation, a tokenizer that packs more into a token)."""
 DEFAULT_MAX_TOKENS = 131_072
 """The bound of a request that sets no `max_tokens` (the largest any preset allows)."""
 WIRE_BYTES_PER_TOKEN = 2048
