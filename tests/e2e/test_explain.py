@@ -209,7 +209,7 @@ async def test_budget_refuses_further_calls(client: LanguageClient) -> None:
     )
     uri = open_doc(client, "a.py", SOURCE)
     await explain(client, uri, range_of(SOURCE, SELECTION, session.encoding))
-    with pytest.raises(JsonRpcException, match=r"budget of \$0\.00 is spent"):
+    with pytest.raises(JsonRpcException, match=r"budget of \$0\.0020 is spent"):
         await explain(client, uri, range_of(SOURCE, SELECTION, session.encoding))
     assert len(session.sim.requests) == 1
 

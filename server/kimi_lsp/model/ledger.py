@@ -62,20 +62,20 @@ class UsageLedger:
         spent = self.known_cost_usd
         if spent >= budget:
             raise BudgetExceeded(
-                f"The session budget of ${budget:.2f} is spent (${spent:.4f} so far), so no "
+                f"The session budget of {_usd(budget)} is spent (${spent:.4f} so far), so no "
                 "further model calls are made. Raise kimi.budget.sessionUsd or restart the "
                 "server to continue."
             )
         if pending_usd > 0 and spent + pending_usd >= budget:
             if streaming:
                 raise BudgetExceeded(
-                    f"The session budget of ${budget:.2f} was reached while the model was "
+                    f"The session budget of {_usd(budget)} was reached while the model was "
                     f"answering (${spent:.4f} spent before, about ${pending_usd:.4f} for this "
                     "answer so far), so the answer was stopped. Raise kimi.budget.sessionUsd "
                     "or restart the server to continue."
                 )
             raise BudgetExceeded(
-                f"This request would pass the session budget of ${budget:.2f} "
+                f"This request would pass the session budget of {_usd(budget)} "
                 f"(${spent:.4f} spent, about ${pending_usd:.4f} for its prompt), so it was "
                 "not sent. Raise kimi.budget.sessionUsd or restart the server to continue."
             )
@@ -93,3 +93,8 @@ class UsageLedger:
             "budgetUsd": self.budget_usd,
             "estimatedRequests": self.estimated_requests,
         }
+
+
+def _usd(amount: float) -> str:
+    """Dollars as a message shows them: cents, or four places below a cent."""
+    return f"${amount:.2f}" if amount >= 0.01 or amount == 0 else f"${amount:.4f}"
