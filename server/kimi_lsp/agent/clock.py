@@ -6,13 +6,18 @@ import time
 from dataclasses import dataclass
 
 
+def now() -> float:
+    """The clock deadlines use (`time.monotonic`; tests replace this function)."""
+    return time.monotonic()
+
+
 class TimedOut(Exception):
     """The call ran out of time; whoever started it says so in its answer."""
 
 
 @dataclass(frozen=True)
 class Deadline:
-    """A point in `time.monotonic()` time after which work stops."""
+    """A point in `now()` time after which work stops."""
 
     seconds: float
     at: float
@@ -20,7 +25,7 @@ class Deadline:
     @classmethod
     def after(cls, seconds: float) -> Deadline:
         """A deadline `seconds` from now."""
-        return cls(seconds, time.monotonic() + seconds)
+        return cls(seconds, now() + seconds)
 
     @classmethod
     def never(cls) -> Deadline:
@@ -29,9 +34,9 @@ class Deadline:
 
     def left(self) -> float:
         """Seconds left (0 or less once passed)."""
-        return self.at - time.monotonic()
+        return self.at - now()
 
     def check(self) -> None:
         """Raise `TimedOut` once the deadline has passed."""
-        if time.monotonic() >= self.at:
+        if now() >= self.at:
             raise TimedOut
