@@ -21,6 +21,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError
@@ -69,6 +71,8 @@ class Editor:
     edits: list[types.ApplyWorkspaceEditParams] = field(default_factory=list)
     """Every applyEdit request received, applied or not."""
     stale: int = 0
+    workspace_edits: int = 0
+    """Changes across files applied."""
     before_edit: Callable[[Editor, int], None] | None = None
     """Called with the edit's number (1-based) before it is looked at: the user types here."""
     checks: list[Check] = field(default_factory=list)
@@ -107,6 +111,10 @@ class Editor:
             await self.forever.wait()  # never answers
         changes = params.edit.document_changes
         assert changes, "kimi-lsp sends versioned TextDocumentEdits"
+        if any(not isinstance(c, types.TextDocumentEdit) for c in changes) or any(
+            c.text_document.uri not in self.buffers for c in changes
+        ):
+            return self._apply_workspace(list(changes))
         for change in changes:
             assert isinstance(change, types.TextDocumentEdit)
             buffer = self.buffers[change.text_document.uri]
@@ -125,13 +133,63 @@ class Editor:
         return types.ApplyWorkspaceEditResult(applied=True)
 
     def _apply(self, buffer: Buffer, change: types.TextDocumentEdit, send_now: bool) -> None:
+        for start, end, new in reversed(self._offsets(buffer.text, change)):
+            self._change(buffer, start, end, new, send_now=send_now)
+
+    def _offsets(self, text: str, change: types.TextDocumentEdit) -> list[tuple[int, int, str]]:
+        """The edits of `change` as offsets into `text` (all against the same text)."""
+        out = []
         for edit in change.edits:
-            assert isinstance(edit, types.TextEdit)
-            start = offset(
-                buffer.text, edit.range.start.line, edit.range.start.character, self.encoding
-            )
-            end = offset(buffer.text, edit.range.end.line, edit.range.end.character, self.encoding)
-            self._change(buffer, start, end, edit.new_text, send_now=send_now)
+            assert isinstance(edit, types.TextEdit | types.AnnotatedTextEdit)
+            start = offset(text, edit.range.start.line, edit.range.start.character, self.encoding)
+            end = offset(text, edit.range.end.line, edit.range.end.character, self.encoding)
+            out.append((start, end, edit.new_text))
+        out.sort()
+        return out
+
+    def _apply_workspace(self, changes: list[object]) -> types.ApplyWorkspaceEditResult:
+        """A change across files, all or nothing, as VS Code applies one: open documents in
+        their buffers (versions checked), files that are not open on disk, created and
+        deleted files on disk."""
+        for change in changes:
+            if isinstance(change, types.TextDocumentEdit):
+                buffer = self.buffers.get(change.text_document.uri)
+                version = change.text_document.version
+                if buffer is not None and version is not None and version != buffer.version:
+                    self.stale += 1
+                    return types.ApplyWorkspaceEditResult(applied=False, failure_reason="stale")
+        disk: dict[Path, str | None] = {}
+        for change in changes:
+            if isinstance(change, types.CreateFile):
+                path = _path(change.uri)
+                if path.exists() or disk.get(path) is not None:
+                    return types.ApplyWorkspaceEditResult(applied=False, failure_reason="exists")
+                disk[path] = ""
+            elif isinstance(change, types.DeleteFile):
+                disk[_path(change.uri)] = None
+            elif isinstance(change, types.TextDocumentEdit):
+                if change.text_document.uri in self.buffers:
+                    continue
+                path = _path(change.text_document.uri)
+                text = disk[path] if path in disk else path.read_text(encoding="utf-8")
+                assert text is not None, "an edit of a deleted file"
+                for start, end, new in reversed(self._offsets(text, change)):
+                    text = text[:start] + new + text[end:]
+                disk[path] = text
+        for change in changes:
+            if (
+                isinstance(change, types.TextDocumentEdit)
+                and change.text_document.uri in self.buffers
+            ):
+                self._apply(self.buffers[change.text_document.uri], change, send_now=True)
+        for path, text in disk.items():
+            if text is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+        self.workspace_edits += 1
+        return types.ApplyWorkspaceEditResult(applied=True)
 
     def _later(
         self, buffer: Buffer, change: types.TextDocumentEdit, version: int, turns: int
@@ -173,3 +231,8 @@ class Editor:
             while self.buffers[uri].text != text:
                 self.changed.clear()
                 await self.changed.wait()
+
+
+def _path(uri: str) -> Path:
+    assert uri.startswith("file://")
+    return Path(unquote(uri[len("file://") :]))

@@ -54,6 +54,7 @@ REQUESTS = {
     "textDocument/inlineCompletion",
     "textDocument/completion",
     "textDocument/codeAction",
+    "textDocument/codeLens",
     "workspace/executeCommand",
 }
 LIFECYCLE = {"initialize", "shutdown", "exit"}
@@ -128,6 +129,9 @@ command_args = st.fixed_dictionaries(
         "diagnostics": st.lists(diagnostics, max_size=2),
         "streamId": texts,
         "textDocument": asked_id,
+        "proposalId": texts,
+        "uris": st.lists(asked_uris | texts, max_size=2) | garbage,
+        "diagnosticsByUri": st.dictionaries(texts, st.lists(diagnostics, max_size=1), max_size=2),
     },
 )
 kimi_settings = st.fixed_dictionaries(
@@ -195,6 +199,7 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
                       "triggerKind": st.sampled_from([1, 2])},
         ),
     }),
+    "textDocument/codeLens": st.fixed_dictionaries({"textDocument": asked_id}),
     "workspace/executeCommand": st.fixed_dictionaries(
         {"command": st.sampled_from(COMMANDS) | texts},
         optional={"arguments": st.lists(command_args | garbage, max_size=2)},
@@ -399,7 +404,15 @@ def test_every_registered_method_is_fuzzed() -> None:
     fm = create_server().protocol.fm
     offered = set(fm.builtin_features) | set(fm.features) | {"$/cancelRequest"}
     assert offered - LIFECYCLE <= set(VALID), offered - LIFECYCLE - set(VALID)
-    assert {"kimi.explain", "kimi.refactor", "kimi.fix", "kimi.undo"} <= set(COMMANDS)
+    assert {
+        "kimi.explain",
+        "kimi.refactor",
+        "kimi.fix",
+        "kimi.edit",
+        "kimi.accept",
+        "kimi.reject",
+        "kimi.undo",
+    } <= set(COMMANDS)
 
 
 def test_random_and_malformed_params_for_every_method(tmp_path: Path) -> None:

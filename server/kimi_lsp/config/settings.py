@@ -129,6 +129,17 @@ class EditsSettings(_Section):
     """How long the editor may take to answer an edit and report it with didChange."""
 
 
+class EditSettings(_Section):
+    """Changes across files (kimi.edit): how big one may get."""
+
+    max_files: int = Field(default=20, ge=1, le=500)
+    """Files one change may touch (edited or created)."""
+    max_bytes: int = Field(default=200_000, ge=1_000, le=10_000_000)
+    """Bytes of new text one change may write."""
+    max_rounds: int = Field(default=16, ge=1, le=100)
+    """Tool rounds (reading and editing) one change may take."""
+
+
 class CompletionSettings(_Section):
     """Ghost text (inline completions) and the completion-list fallback."""
 
@@ -196,6 +207,8 @@ class Settings(_Section):
     """The read-only workspace tools."""
     edits: EditsSettings = EditsSettings()
     """Proposals: review before a rewrite lands."""
+    edit: EditSettings = EditSettings()
+    """Changes across files (kimi.edit)."""
     web_search: bool = False
     """Let the model search the web (EmpirioLabs only; $0.015 per invoked search)."""
     log_level: Literal["error", "warning", "info", "debug"] = "info"

@@ -74,6 +74,11 @@ class Proposal:
         """The work that streams the model's answer in (cancelled by a reject meanwhile)."""
 
     @property
+    def edits_sent(self) -> int:
+        """The edits sent to the editor so far."""
+        return self.writer.edits_sent
+
+    @property
     def pending(self) -> bool:
         """Whether the proposal still waits for the model or for the user."""
         return self.state in PENDING

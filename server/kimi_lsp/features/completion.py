@@ -73,7 +73,7 @@ async def provide(
         label=first_line,
         kind=types.CompletionItemKind.Snippet if more else types.CompletionItemKind.Text,
         insert_text_mode=types.InsertTextMode.AsIs,  # later lines carry their indentation
-        detail=f"Kimi · {len(more)} more line{'' if len(more) == 1 else 's'}" if more else "Kimi",
+        detail="Kimi",
         documentation=types.MarkupContent(
             kind=types.MarkupKind.Markdown, value=f"```{query.language}\n{full}\n```"
         ),

@@ -6,7 +6,8 @@ body of each is in `features/commands/`.
 | kimi.explain  | {uri, range}                 | {markdown, streamId}                |
 | kimi.refactor | {uri, range, instruction}    | {status, proposalId, streamId, edits, message?} |
 | kimi.fix      | {uri, range, diagnostics}    | {status, proposalId, streamId, edits, message?} |
-| kimi.accept   | {uri} or {proposalId}        | {status: "applied", proposalId, edits} |
+| kimi.edit     | {instruction, uri?, range?}  | {status, proposalId, streamId, files, message?} |
+| kimi.accept   | {uri} or {proposalId}        | {status: "applied", proposalId, edits, files?} |
 | kimi.reject   | {uri} or {proposalId}        | {status: "rejected", proposalId, edits} |
 | kimi.undo     | {uri} or {proposalId}        | {status, edits}                     |
 | kimi.cancel   | {uri?}                       | {cancelled}                         |
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from kimi_lsp.features.commands import (
     accept,
     cancel,
+    edit,
     explain,
     fix,
     refactor,
@@ -41,6 +43,7 @@ EXPLAIN = explain.COMMAND
 REFACTOR = refactor.REFACTOR
 FIX = fix.FIX
 UNDO = undo.COMMAND
+EDIT = edit.COMMAND
 ACCEPT = accept.COMMAND
 REJECT = reject.COMMAND
 CANCEL = cancel.COMMAND
@@ -69,6 +72,10 @@ def register(server: KimiLanguageServer) -> None:
     @server.command(UNDO)
     async def undo_command(*args: Any) -> dict[str, Any]:
         return await undo.run(session, args)
+
+    @server.command(EDIT)
+    async def edit_command(*args: Any) -> dict[str, Any]:
+        return await edit.run(server, args)
 
     @server.command(ACCEPT)
     async def accept_command(*args: Any) -> dict[str, Any]:

@@ -4,7 +4,9 @@ when its code lens changes (for clients that declared `refreshSupport`).
 
 `kimi/proposal`: `{uri, proposalId, kind, state, version, proposed, original, message?}`;
 `proposed` and `original` are the two ranges (in the negotiated position encoding, at
-`version`): the text Kimi proposes and the user's original text directly below it.
+`version`): the text Kimi proposes and the user's original text directly below it. For a
+change across files (`kind: "edit"`): `{proposalId, kind, state, files: [{uri, kind}],
+message?}`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from kimi_lsp.text import Encoding, encoding_name
 
 if TYPE_CHECKING:
     from kimi_lsp.lsp.language_server import KimiLanguageServer
+    from kimi_lsp.lsp.workspace_proposal import WorkspaceProposal
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +76,21 @@ class ProposalView:
             self.refresh_lenses()
         if not proposal.pending and proposal.state != "applied":
             self._states.pop(proposal.id, None)
+
+    def update_change(self, change: WorkspaceProposal) -> None:
+        """Send a change's state and the files it touches."""
+        message: dict[str, Any] = {
+            "proposalId": change.id,
+            "kind": change.kind,
+            "state": change.state,
+            "files": [{"uri": f["uri"], "kind": f["kind"]} for f in change.files()],
+        }
+        if change.message:
+            message["message"] = change.message
+        self._ls.protocol.notify(NOTIFICATION, message)
+        if self._states.get(change.id) != change.state:
+            self._states[change.id] = change.state
+            self.refresh_lenses()
 
     def refresh_lenses(self) -> None:
         """Ask the client to ask for code lenses again, if it said it can."""

@@ -1,7 +1,8 @@
-"""kimi.reject {uri} | {proposalId}: the proposed text goes, the original stays as it is.
+"""kimi.reject {proposalId} | {uri}: the proposal goes; the document (or the workspace)
+stays exactly as it is.
 
-While the model is still writing, rejecting stops it; the rewrite command then answers
-`cancelled`.
+While the model is still writing, rejecting stops it; the command that was writing then
+answers `cancelled`.
 """
 
 from __future__ import annotations
@@ -18,15 +19,13 @@ COMMAND = "kimi.reject"
 
 async def run(session: Session, args: tuple[Any, ...]) -> dict[str, Any]:
     """Reject the proposal."""
-    proposal = target(session, args, COMMAND)
+    proposal = target(session, args, COMMAND, "pending")
     if proposal.state == "applied":
         raise refuse("this Kimi change was already accepted; kimi.undo puts the original back.")
-    edits = 0
+    sent = proposal.edits_sent
     if proposal.state == "streaming" and proposal.task is not None:
-        before = proposal.writer.edits_sent
-        proposal.task.cancel()  # the rewrite removes what it inserted, and answers
+        proposal.task.cancel()  # the command removes what it inserted, and answers
         await proposal.streamed()
-        edits = proposal.writer.edits_sent - before
     if proposal.pending:
-        edits += await act(session, proposal, proposal.reject)
-    return {"status": "rejected", "proposalId": proposal.id, "edits": edits}
+        await act(session, proposal, proposal.reject)
+    return {"status": "rejected", "proposalId": proposal.id, "edits": proposal.edits_sent - sent}
