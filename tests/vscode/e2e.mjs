@@ -251,6 +251,56 @@ function visible(s) {
   return s.replace(/\u00a0/g, ' ');
 }
 
+// ---- the review of a proposal ----------------------------------------------------------
+
+// The links of the code lenses shown in the editor ("Accept (Kimi)", "Reject", ...).
+const lensLinks = () => page.locator(`${editorSel} .codelens-decoration a`);
+async function lensTexts() {
+  return (await lensLinks().allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+}
+
+// The lines the extension's diff decorations mark, found by the CSS of their decoration
+// types (VS Code names the classes ced-..., with the theme colours resolved): `added` has
+// the theme's diffEditor.insertedLineBackground, `removed` its removedLineBackground (whole
+// lines, in .view-overlays), `struck` a line-through (inline, in the lines' text). Each is
+// the list of those lines' text, top down.
+async function diffLines() {
+  return page.locator(editorSel).evaluate((ed) => {
+    const rules = [];
+    for (const sheet of document.styleSheets) {
+      let list;
+      try { list = sheet.cssRules; } catch { continue; }
+      for (const r of list) if (r.style && /\.ced-/.test(r.selectorText || '')) rules.push(r);
+    }
+    // Colours compared as the browser computes them; the theme's are CSS variables on the workbench.
+    const probe = document.createElement('div');
+    (document.querySelector('.monaco-workbench') ?? document.body).appendChild(probe);
+    const computed = (value) => { probe.style.backgroundColor = ''; probe.style.backgroundColor = value; return getComputedStyle(probe).backgroundColor; };
+    const inserted = computed('var(--vscode-diffEditor-insertedLineBackground)');
+    const deleted = computed('var(--vscode-diffEditor-removedLineBackground)');
+    const classesOf = (pick) => new Set(rules.filter(pick).flatMap((r) => [...r.selectorText.matchAll(/\.(ced-[\w-]+)/g)].map((m) => m[1])));
+    const added = classesOf((r) => r.style.backgroundColor !== '' && computed(r.style.backgroundColor) === inserted);
+    const removed = classesOf((r) => r.style.backgroundColor !== '' && computed(r.style.backgroundColor) === deleted);
+    const struck = classesOf((r) => /line-through/.test(r.style.textDecoration || r.style.textDecorationLine || ''));
+    probe.remove();
+    const text = (el) => el.textContent.replace(/\u00a0/g, ' ');
+    const lines = [...ed.querySelectorAll('.view-lines > .view-line')];
+    const textAt = new Map(lines.map((l) => [l.style.top, text(l)]));
+    const marked = (el, set) => [el, ...el.querySelectorAll('*')].some((c) => [...c.classList].some((k) => set.has(k)));
+    const top = (el) => parseFloat(el.style.top || '0');
+    const overlay = (set) => [...ed.querySelectorAll('.view-overlays > div')].filter((d) => marked(d, set))
+      .sort((a, b) => top(a) - top(b)).map((d) => textAt.get(d.style.top) ?? '(no line at this height)');
+    return {
+      rules: rules.map((r) => r.cssText).filter((t) => t.includes('TextEditorDecorationType')),
+      colours: { inserted, deleted },
+      classes: { added: [...added], removed: [...removed], struck: [...struck] },
+      added: overlay(added),
+      removed: overlay(removed),
+      struck: lines.filter((l) => marked(l, struck)).sort((a, b) => top(a) - top(b)).map(text),
+    };
+  });
+}
+
 // ---- the simulator, the extension's log, processes ------------------------------------
 
 // Every request the standalone simulator received (GET /_simulator/requests), oldest first.
@@ -375,7 +425,7 @@ async function scanLogs() {
   return fatal;
 }
 
-const WATCHDOG_S = Number(process.env.KIMI_E2E_TIMEOUT || 300);
+const WATCHDOG_S = Number(process.env.KIMI_E2E_TIMEOUT || 420);
 
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
@@ -556,10 +606,19 @@ async function main() {
     await shot('explain.png');
   });
 
-  // --- c. refactor --------------------------------------------------------------------
+  // --- c. refactor: a proposal to review ------------------------------------------------
+  // Three rewrites of order_total, all answered from the cassette with the same docstring:
+  // the first is accepted with Ctrl+Enter and undone with ONE Ctrl+Z (VS Code's own undo),
+  // the second rejected with Escape, the third accepted with the code lens (and undone
+  // later with Kimi: Undo Last Kimi Edit). Between a refactor and its Ctrl+Z nothing saves
+  // the file: a save closes VS Code's open undo step (textFileEditorModel.ts), which would
+  // split the rewrite in two undo steps.
   const REFACTOR = { first: 21, last: 25 }; // def order_total ... return round(subtotal, 2)
-  await step('refactor selection', async () => {
-    // back to the editor (the explain panel may have the focus / sit beside it)
+  const originalLines = ORIGINAL.split('\n').slice(REFACTOR.first - 1, REFACTOR.last);
+  const statusItem = page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: 'Kimi' }).first();
+
+  // Selects order_total and asks for a docstring; returns when the instruction is sent.
+  async function refactorOrderTotal() {
     await page.locator(`.tabs-container .tab[data-resource-name="${FILE}"]`).first().click();
     await focusEditor();
     await selectLines(REFACTOR.first, REFACTOR.last);
@@ -572,9 +631,45 @@ async function main() {
     }, { timeout: T.medium });
     await input.fill('add a docstring');
     await page.keyboard.press('Enter');
-    await until('the editor text to change', async () => (await isDirty()) || (await saveAndRead()) !== ORIGINAL,
-      { timeout: T.long });
-    const text = await settledText();
+    await until('the instruction input to close', async () => !(await input.isVisible()), { timeout: T.short });
+  }
+
+  // Waits for the whole proposal: the server's code lens "Accept (Kimi) | Reject" over it.
+  // Returns whether "Kimi is writing… Reject" was seen on the way (it streams).
+  async function waitForProposal() {
+    let streaming = false;
+    await until('the proposal\'s "Accept (Kimi)" code lens', async () => {
+      const lens = await lensTexts();
+      if (lens.some((t) => t.startsWith('Kimi is writing'))) streaming = true;
+      return lens.includes('Accept (Kimi)') && lens.includes('Reject');
+    }, {
+      timeout: T.long, interval: 100,
+      describe: async () => `code lens ${JSON.stringify(await lensTexts())}, notifications: ` +
+        `${(await page.locator('.notifications-toasts .notification-toast').allInnerTexts()).join(' | ') || '(none)'}`,
+    });
+    return streaming;
+  }
+
+  // Puts the cursor on line n of the proposal and waits until the extension says the review
+  // keys work there (the status bar names them once kimi.proposalAtCursor is set).
+  async function cursorInProposal(n) {
+    await gotoLine(n);
+    await until('the status bar to name the review keys', async () =>
+      /Enter accepts, Escape rejects/.test(await statusItem.innerText({ timeout: 1000 })),
+    { timeout: T.short, describe: () => statusItem.innerText() });
+  }
+
+  // The proposal is gone: no code lens, no decoration.
+  async function proposalGone(why) {
+    await until(`the proposal to go away (${why})`, async () => {
+      const d = await diffLines();
+      return (await lensTexts()).length === 0 && d.added.length === 0 && d.removed.length === 0;
+    }, { timeout: T.medium, describe: async () => `code lens ${JSON.stringify(await lensTexts())}, diff ${JSON.stringify(await diffLines())}` });
+  }
+
+  // The saved file with the refactor accepted: only the selection changed, it has the
+  // docstring, and its code is kept.
+  function checkRefactored(text) {
     const before = ORIGINAL.split('\n');
     const after = text.split('\n');
     const head = before.slice(0, REFACTOR.first - 1);
@@ -582,16 +677,103 @@ async function main() {
     assert(after.slice(0, head.length).join('\n') === head.join('\n'),
       `the lines before the selection changed:\n${after.slice(0, head.length).join('\n')}`);
     assert(after.slice(after.length - tail.length).join('\n') === tail.join('\n'),
-      `the lines after the selection changed`);
+      `the lines after the selection changed:\n${text}`);
     const region = after.slice(head.length, after.length - tail.length).join('\n');
-    const old = before.slice(REFACTOR.first - 1, REFACTOR.last).join('\n');
     log(`refactored region:\n${region}`);
-    assert(region !== old, 'the selection did not change');
-    assert(region.includes('"""') || region.includes("'''"), `no docstring in the refactored selection:\n${region}`);
+    assert(region !== originalLines.join('\n'), 'the selection did not change');
+    assert(region.includes('"""Order total'), `no docstring in the refactored selection:\n${region}`);
     assert(region.startsWith('def order_total('), `the function header is gone:\n${region}`);
+    assert(region.split('\n').filter((l) => l.startsWith('def order_total(')).length === 1,
+      `the original is still there next to the new text:\n${region}`);
     for (const keep of ['subtotal', 'VAT_RATE', 'return round(subtotal, 2)']) {
       assert(region.includes(keep), `the refactor lost "${keep}":\n${region}`);
     }
+  }
+
+  await step('refactor: the proposal shows as a diff', async () => {
+    assert((await saveAndRead()) === ORIGINAL, 'the file is not the original before the refactor');
+    // The explanation beside the code is done with: the editor gets the whole width.
+    if (await explainTab.count()) {
+      await explainTab.first().locator('.tab-actions .action-label').click({ force: true });
+      await explainTab.first().waitFor({ state: 'detached', timeout: T.short });
+    }
+    await refactorOrderTotal();
+    const streamed = await waitForProposal();
+    // The diff: the proposed lines in the diff editor's "inserted" colour above the
+    // original, which has the "removed" colour and is struck through; the code lens sits
+    // over the first proposed line. (Read from the DOM: the file is not saved here.)
+    let d;
+    try {
+      await until('the diff decorations of the proposal', async () => {
+        d = await diffLines();
+        return d.added.length > 0 && d.removed.length === originalLines.length;
+      }, { timeout: T.medium, describe: async () => JSON.stringify({ ...d, rules: undefined }) });
+    } finally {
+      // What was looked at: the editor's lines and the decoration types' CSS.
+      fs.writeFileSync(path.join(OUT, 'proposal-dom.html'),
+        `<!-- ${(d?.rules ?? []).join('\n')} -->\n` + await page.locator(`${editorSel} .lines-content`).evaluate((e) => e.outerHTML));
+    }
+    log(`decoration classes: ${JSON.stringify(d.classes)}, theme colours: ${JSON.stringify(d.colours)}`);
+    log(`proposed (inserted colour): ${JSON.stringify(d.added)}`);
+    log(`original (removed colour): ${JSON.stringify(d.removed)}; struck through: ${d.struck.length} lines`);
+    log(`"Kimi is writing… Reject" seen while it streamed: ${streamed}`);
+    assert(d.added[0].startsWith('def order_total('), `the first proposed line is not the new header: ${JSON.stringify(d.added)}`);
+    assert(d.added.some((l) => l.includes('"""Order total')), `the proposed lines have no docstring: ${JSON.stringify(d.added)}`);
+    assert(JSON.stringify(d.removed) === JSON.stringify(originalLines),
+      `the lines marked removed are not the original:\n  ${JSON.stringify(d.removed)}\n  ${JSON.stringify(originalLines)}`);
+    assert(JSON.stringify(d.struck) === JSON.stringify(originalLines), `the original is not struck through: ${JSON.stringify(d.struck)}`);
+    const view = visible(await page.locator(`${editorSel} .view-lines`).innerText());
+    assert(view.indexOf('"""Order total') < view.indexOf('    subtotal = sum(line_total(price, qty) for price, qty in lines)\n    if with_vat'),
+      'the proposal is not above the original');
+    // The editor title offers Accept and Reject while the document has a proposal.
+    for (const label of ['Accept Change', 'Reject Change']) {
+      const button = page.locator(`.editor-actions .action-label[aria-label^="Kimi: ${label}"], .editor-actions .action-label[aria-label^="${label}"]`);
+      assert(await button.count(), `no "${label}" button in the editor title`);
+    }
+    await cursorInProposal(REFACTOR.first + 1);
+    await shot('proposal.png');
+  });
+
+  await step('accept with Ctrl+Enter, then one Ctrl+Z restores the original', async () => {
+    await focusEditor();
+    await page.keyboard.press('Control+Enter');
+    await proposalGone('accepted');
+    checkRefactored(await saveAndRead());
+    // VS Code's own undo, pressed once: the whole rewrite (every streamed line and the
+    // acceptance) is one undo step.
+    await focusEditor();
+    await page.keyboard.press('Control+Z');
+    let text = '';
+    await until('the original file after one Ctrl+Z', async () => {
+      text = await saveAndRead();
+      return text === ORIGINAL;
+    }, {
+      timeout: T.short, interval: 300,
+      describe: async () => `lines ${REFACTOR.first}-${REFACTOR.last + 8}: ${JSON.stringify(text.split('\n').slice(REFACTOR.first - 1, REFACTOR.last + 8))}`,
+    });
+    log('one Ctrl+Z: the file is the original again');
+  });
+
+  await step('reject with Escape', async () => {
+    await clearNotifications(); // Escape would close them first
+    await refactorOrderTotal();
+    await waitForProposal();
+    await cursorInProposal(REFACTOR.first + 3);
+    await page.keyboard.press('Escape');
+    await proposalGone('rejected');
+    let text = '';
+    await until('the original file after Reject', async () => (text = await saveAndRead()) === ORIGINAL, {
+      timeout: T.short, interval: 300,
+      describe: async () => JSON.stringify(text.split('\n').slice(REFACTOR.first - 1, REFACTOR.last + 8)),
+    });
+  });
+
+  await step('accept with the code lens', async () => {
+    await refactorOrderTotal();
+    await waitForProposal();
+    await lensLinks().filter({ hasText: 'Accept (Kimi)' }).first().click();
+    await proposalGone('accepted');
+    checkRefactored(await settledText());
     await gotoLine(REFACTOR.first);
     await shot('refactor.png');
   });

@@ -1,7 +1,8 @@
 /**
  * The kimi-lsp language client: finds the server, starts it with the stored key in its
  * environment, restarts it when `kimi.server.*` or the key changes, and routes the
- * `kimi/stream` notifications.
+ * `kimi/stream` and `kimi/proposal` notifications and the server's `workspace/applyEdit`
+ * requests (rewrites are applied as one undo step: `editGroups.ts`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,8 +10,12 @@ import * as readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import * as vscode from 'vscode';
 import {
+  CancellationToken,
   LanguageClient,
+  ResponseError,
   State,
+  type ApplyWorkspaceEditParams,
+  type ApplyWorkspaceEditResult,
   type ConfigurationParams,
   type LanguageClientOptions,
   type Middleware,
@@ -33,6 +38,15 @@ export interface ServerEvents {
   problem(message: string | undefined): void;
   /** A ghost-text request was answered (it may have cost a model call). */
   ghostText(): void;
+  /** A `kimi/proposal` notification. */
+  proposal(params: unknown): void;
+  /** A `workspace/applyEdit` request; `next` is the language client's own handling. */
+  applyEdit(
+    params: ApplyWorkspaceEditParams,
+    next: (params: ApplyWorkspaceEditParams) => Promise<ApplyWorkspaceEditResult>,
+  ): Promise<ApplyWorkspaceEditResult>;
+  /** The server stopped or is replaced: whatever it was proposing is gone. */
+  reset(): void;
 }
 
 function isExecutable(file: string): boolean {
@@ -178,6 +192,11 @@ export class KimiServer implements vscode.Disposable {
     client.onNotification('kimi/stream', (params: unknown) => {
       this.streams.dispatch(params);
     });
+    client.onNotification('kimi/proposal', (params: unknown) => {
+      if (this.client === client) {
+        this.events.proposal(params);
+      }
+    });
     client.onDidChangeState((event) => {
       if (this.client !== client) {
         return;
@@ -185,6 +204,7 @@ export class KimiServer implements vscode.Disposable {
       if (event.newState === State.Running) {
         this.events.problem(undefined);
       } else if (event.newState === State.Stopped) {
+        this.events.reset();
         this.events.problem('Kimi: the kimi-lsp server stopped. Run "Kimi: Show Log" to see why, or "Kimi: Restart Server".');
       }
     });
@@ -210,6 +230,7 @@ export class KimiServer implements vscode.Disposable {
     if (client === undefined) {
       return;
     }
+    this.events.reset();
     try {
       if (client.needsStop()) {
         await client.stop(3000);
@@ -233,6 +254,14 @@ export class KimiServer implements vscode.Disposable {
         return items;
       },
       workspace: {
+        handleApplyEdit: (params, next) =>
+          this.events.applyEdit(params, async (p) => {
+            const answer = await next(p, CancellationToken.None);
+            if (answer instanceof ResponseError) {
+              throw answer;
+            }
+            return answer;
+          }),
         configuration: async (params: ConfigurationParams, token, next) => {
           const answer: unknown = await next(params, token);
           if (!Array.isArray(answer)) {

@@ -21,6 +21,7 @@ import type { Operations } from './operations';
 import type { InstructionPicker } from './picker';
 import type { ExplainResult, Range, RewriteResult, UsageResult } from './protocol';
 import { SERVER_COMMANDS } from './protocol';
+import type { Review } from './review';
 import type { KimiSecrets } from './secrets';
 import { parseUsage, rewriteOutcome, usageReport } from './status';
 
@@ -28,6 +29,8 @@ export const COMMANDS = {
   explain: 'kimi-lsp.explainSelection',
   refactor: 'kimi-lsp.refactorSelection',
   fix: 'kimi-lsp.fixSelection',
+  accept: 'kimi-lsp.acceptChange',
+  reject: 'kimi-lsp.rejectChange',
   undo: 'kimi-lsp.undo',
   cancel: 'kimi-lsp.cancel',
   usage: 'kimi-lsp.showUsage',
@@ -42,6 +45,7 @@ export interface CommandDeps {
   operations: Operations;
   view: ExplainView;
   picker: InstructionPicker;
+  review: Review;
   secrets: KimiSecrets;
   output: vscode.LogOutputChannel;
 }
@@ -59,6 +63,10 @@ export class Commands {
       on(COMMANDS.explain, () => this.explainSelection()),
       on(COMMANDS.refactor, () => this.refactorSelection()),
       on(COMMANDS.fix, () => this.fixSelection()),
+      // The argument: a keybinding's or the code lens's {proposalId}, or the editor
+      // title's document URI; none from the palette (the proposal at the cursor).
+      vscode.commands.registerCommand(COMMANDS.accept, (arg?: unknown) => this.deps.review.decide('accept', arg)),
+      vscode.commands.registerCommand(COMMANDS.reject, (arg?: unknown) => this.deps.review.decide('reject', arg)),
       on(COMMANDS.undo, () => this.undo()),
       on(COMMANDS.cancel, () => this.cancel()),
       on(COMMANDS.usage, () => this.showUsage()),
@@ -74,6 +82,10 @@ export class Commands {
    * instruction picker, the status bar). Undefined: let the client send it unchanged.
    */
   readonly fromCodeAction = (command: string, args: unknown[]): Promise<unknown> | undefined => {
+    if (command === SERVER_COMMANDS.accept || command === SERVER_COMMANDS.reject) {
+      // The code lens and the code actions over a proposal: its edit ends the undo step.
+      return this.deps.review.decide(command === SERVER_COMMANDS.accept ? 'accept' : 'reject', args[0]);
+    }
     const target = targetOf(args);
     const first = args[0] as Record<string, unknown> | undefined;
     if (target === undefined || first === undefined) {
@@ -95,11 +107,13 @@ export class Commands {
       }
       case SERVER_COMMANDS.fix: {
         const streamId = randomUUID();
-        return this.deps.operations.run<RewriteResult>(command, [{ ...first, streamId }], {
-          kind: 'fix',
-          streamId,
-          outcome: rewriteOutcome,
-        });
+        return this.deps.review.rewrite(target.uri, () =>
+          this.deps.operations.run<RewriteResult>(command, [{ ...first, streamId }], {
+            kind: 'fix',
+            streamId,
+            outcome: rewriteOutcome,
+          }),
+        );
       }
       default:
         return undefined;
@@ -191,11 +205,13 @@ export class Commands {
       await this.deps.picker.remember(choice.instruction);
     }
     const streamId = randomUUID();
-    await this.deps.operations.run<RewriteResult>(SERVER_COMMANDS.refactor, [refactorArguments(uri, range, choice, streamId)], {
-      kind: 'refactor',
-      streamId,
-      outcome: rewriteOutcome,
-    });
+    await this.deps.review.rewrite(uri, () =>
+      this.deps.operations.run<RewriteResult>(SERVER_COMMANDS.refactor, [refactorArguments(uri, range, choice, streamId)], {
+        kind: 'refactor',
+        streamId,
+        outcome: rewriteOutcome,
+      }),
+    );
   }
 
   async fixSelection(): Promise<void> {
@@ -218,10 +234,13 @@ export class Commands {
       return;
     }
     const streamId = randomUUID();
-    await this.deps.operations.run<RewriteResult>(
-      SERVER_COMMANDS.fix,
-      [fixArguments(editor.document.uri.toString(), range, diagnostics, streamId)],
-      { kind: 'fix', streamId, outcome: rewriteOutcome },
+    const uri = editor.document.uri.toString();
+    await this.deps.review.rewrite(uri, () =>
+      this.deps.operations.run<RewriteResult>(SERVER_COMMANDS.fix, [fixArguments(uri, range, diagnostics, streamId)], {
+        kind: 'fix',
+        streamId,
+        outcome: rewriteOutcome,
+      }),
     );
   }
 

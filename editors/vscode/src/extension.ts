@@ -6,6 +6,7 @@ import { ExplainView } from './explainView';
 import { Operations } from './operations';
 import { InstructionPicker } from './picker';
 import { KimiSecrets } from './secrets';
+import { Review } from './review';
 import { needsRestart } from './server';
 import { StatusBar } from './statusBar';
 
@@ -17,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new StatusBar(COMMANDS.usage);
   const view = new ExplainView();
   // The client's middleware hands code-action commands to Commands, which needs the server.
-  const late: { commands?: Commands; operations?: Operations } = {};
+  const late: { commands?: Commands; operations?: Operations; review?: Review } = {};
   // Ghost text costs too: refresh the cost once suggestions have settled for a moment.
   let usageTimer: ReturnType<typeof setTimeout> | undefined;
   const usageSoon = (): void => {
@@ -28,18 +29,31 @@ export function activate(context: vscode.ExtensionContext): void {
     context.extension.packageJSON,
     output,
     secrets,
-    { problem: (message) => status.setServerProblem(message), ghostText: usageSoon },
+    {
+      problem: (message) => status.setServerProblem(message),
+      ghostText: usageSoon,
+      proposal: (params) => late.review?.notify(params),
+      applyEdit: (params, next) => (late.review !== undefined ? late.review.edits.handle(params, next) : next(params)),
+      reset: () => late.review?.reset(),
+    },
     (command, args) => late.commands?.fromCodeAction(command, args),
   );
   const operations = new Operations(server, status, output);
   late.operations = operations;
-  const commands = new Commands({ server, operations, view, picker: new InstructionPicker(context.globalState), secrets, output });
+  const review = new Review({
+    run: (command, args) => operations.run(command, args, { kind: 'other' }),
+    reviewChanged: (count, atCursor) => status.setReviews(count, atCursor),
+    output,
+  });
+  late.review = review;
+  const commands = new Commands({ server, operations, view, picker: new InstructionPicker(context.globalState), review, secrets, output });
   late.commands = commands;
   const current = server;
   context.subscriptions.push(
     output,
     status,
     view,
+    review,
     { dispose: () => clearTimeout(usageTimer) },
     ...commands.register(),
     secrets.onDidChange(() => void current.restartIfKeyChanged()),

@@ -38,10 +38,12 @@ export interface ExplainResult {
   streamId: string;
 }
 
-export type RewriteStatus = 'applied' | 'cancelled' | 'failed' | 'stopped';
+/** `proposed`: the whole answer waits for kimi.accept / kimi.reject (`kimi.edits.review`). */
+export type RewriteStatus = 'proposed' | 'applied' | 'cancelled' | 'failed' | 'stopped';
 
 export interface RewriteResult {
   status: RewriteStatus;
+  proposalId?: string;
   message?: string;
   streamId?: string;
   edits?: number;
@@ -67,6 +69,8 @@ export const SERVER_COMMANDS = {
   explain: 'kimi.explain',
   refactor: 'kimi.refactor',
   fix: 'kimi.fix',
+  accept: 'kimi.accept',
+  reject: 'kimi.reject',
   undo: 'kimi.undo',
   cancel: 'kimi.cancel',
   usage: 'kimi.usage',

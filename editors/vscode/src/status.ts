@@ -5,7 +5,10 @@
 import { shortMessage } from './errors';
 import type { RewriteResult, StreamKind, UsageResult } from './protocol';
 
-export type State = 'idle' | 'thinking' | 'writing' | 'error';
+export type State = 'idle' | 'review' | 'thinking' | 'writing' | 'error';
+
+/** The review keybindings, as the status bar names them. */
+const REVIEW_KEYS = process.platform === 'darwin' ? 'Cmd+Enter accepts, Escape rejects' : 'Ctrl+Enter accepts, Escape rejects';
 
 /** How long an error stays in the status bar. */
 export const ERROR_MS = 15_000;
@@ -28,6 +31,8 @@ export class StatusModel {
   private error: { message: string; until: number } | undefined;
   private serverProblem: string | undefined;
   private usage: UsageResult | undefined;
+  private reviews = 0;
+  private reviewAtCursor = false;
 
   /** A command was sent; no text has arrived yet. */
   begin(id: string, kind: StreamKind | 'other'): void {
@@ -60,6 +65,15 @@ export class StatusModel {
     this.usage = usage;
   }
 
+  /**
+   * How many Kimi changes wait for review, and whether the cursor is in one (then the
+   * review keys work, and the item says so).
+   */
+  setReviews(count: number, atCursor: boolean): void {
+    this.reviews = count;
+    this.reviewAtCursor = count > 0 && atCursor;
+  }
+
   get busy(): boolean {
     return this.operations.size > 0;
   }
@@ -76,7 +90,10 @@ export class StatusModel {
     if (this.serverProblem !== undefined) {
       return 'error';
     }
-    return this.error !== undefined && this.error.until > now ? 'error' : 'idle';
+    if (this.error !== undefined && this.error.until > now) {
+      return 'error';
+    }
+    return this.reviews > 0 ? 'review' : 'idle';
   }
 
   view(now: number): StatusView {
@@ -90,6 +107,15 @@ export class StatusModel {
       case 'error': {
         const message = this.serverProblem ?? this.error?.message ?? 'error';
         return { state, text: '$(error) Kimi', tooltip: `${shortMessage(message)}\n\n${usageLine}` };
+      }
+      case 'review': {
+        const n = this.reviews;
+        const what = n === 1 ? 'A Kimi change waits' : `${n} Kimi changes wait`;
+        return {
+          state,
+          text: this.reviewAtCursor ? `$(diff) Kimi: ${REVIEW_KEYS}` : `$(diff) Kimi review${costSuffix(this.usage)}`,
+          tooltip: `${what} for review: with the cursor in it, ${REVIEW_KEYS}; or use Accept | Reject above it.\n${usageLine}`,
+        };
       }
       case 'idle':
         return { state, text: `$(sparkle) Kimi${costSuffix(this.usage)}`, tooltip: `${usageLine}\nClick for usage and cost.` };
@@ -162,6 +188,7 @@ export function usageReport(usage: UsageResult): string {
 /** What a refactor or fix result means for the status bar. The server has already told the user why. */
 export function rewriteOutcome(result: RewriteResult | null | undefined): Outcome {
   switch (result?.status) {
+    case 'proposed': // waits for review: the diff, the code lens and the status bar show it
     case 'applied':
       return { kind: 'done' };
     case 'failed':

@@ -40,6 +40,11 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
+  setReviews(count: number, atCursor: boolean): void {
+    this.model.setReviews(count, atCursor);
+    this.render();
+  }
+
   setServerProblem(message: string | undefined): void {
     this.model.setServerProblem(message);
     this.render();

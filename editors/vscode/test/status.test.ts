@@ -145,9 +145,45 @@ describe('parseUsage', () => {
   });
 });
 
+describe('StatusModel review', () => {
+  it('says a change waits for review (with the keys) while no command runs, and the cost', () => {
+    const m = new StatusModel();
+    m.setUsage(usage());
+    m.setReviews(1, false);
+    const view = m.view(0);
+    expect(view).toMatchObject({ state: 'review', text: '$(diff) Kimi review $0.0096' });
+    expect(view.tooltip).toMatch(/A Kimi change waits for review/);
+    expect(view.tooltip).toMatch(/Escape rejects/);
+    m.setReviews(2, false);
+    expect(m.view(0).tooltip).toMatch(/2 Kimi changes wait/);
+    m.setReviews(0, true);
+    expect(m.view(0).state).toBe('idle');
+  });
+
+  it('names the review keys while the cursor is in a proposal (they work only there)', () => {
+    const m = new StatusModel();
+    m.setReviews(1, true);
+    expect(m.view(0).text).toMatch(/^\$\(diff\) Kimi: (Ctrl|Cmd)\+Enter accepts, Escape rejects$/);
+    m.setReviews(1, false);
+    expect(m.view(0).text).toBe('$(diff) Kimi review');
+  });
+
+  it('lets a running command and a fresh error show first', () => {
+    const m = new StatusModel();
+    m.setReviews(1, true);
+    m.begin('a', 'refactor');
+    expect(m.state(0)).toBe('thinking');
+    m.end('a', { kind: 'error', message: 'Kimi: accept refused' }, 0);
+    expect(m.state(0)).toBe('error');
+    expect(m.state(ERROR_MS + 1)).toBe('review');
+  });
+});
+
 describe('rewriteOutcome', () => {
   it('maps rewrite results onto the status bar', () => {
     expect(rewriteOutcome({ status: 'applied' })).toEqual({ kind: 'done' });
+    // The default since review: a proposal waiting is a success, never an error.
+    expect(rewriteOutcome({ status: 'proposed', proposalId: 'p1', edits: 7 })).toEqual({ kind: 'done' });
     expect(rewriteOutcome({ status: 'failed', message: 'dropped' })).toEqual({ kind: 'error', message: 'Kimi: dropped' });
     expect(rewriteOutcome({ status: 'stopped' })).toEqual({ kind: 'cancelled' });
     expect(rewriteOutcome({ status: 'cancelled' })).toEqual({ kind: 'cancelled' });
