@@ -14,6 +14,10 @@ Invariants (the exit code is non-zero if one fails):
   the proposed text; an accepted one changed nothing outside the region; a rejected,
   failed, cancelled or refused one left the document exactly as before the command;
 - an applied undo right after an accepted rewrite puts back the text from before it;
+- a change across files (kimi.edit) writes nothing before it is accepted, exactly its
+  edit when accepted, nothing when rejected;
+- endless and oversized answers and answers without usage (hostile chaos faults) are
+  stopped or estimated, and every invariant above still holds;
 - every `kimi/stream` ends with a `done` notification.
 
 Prints a table and writes bench/results/soak.json.
@@ -39,7 +43,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.client import LanguageClient
 
 sys.path.insert(0, str(Path(__file__).parent))
-from kimi_lsp.simulator import Chaos, ChatRequest, Simulator, ToolCallSpec, Turn
+from kimi_lsp.simulator import FAULT_KINDS, Chaos, ChatRequest, Simulator, ToolCallSpec, Turn
 from kimi_lsp.simulator.responder import fenced
 from lsp_client import rss_mb
 from soak_editor import Document, functions, generate, utf16_position
@@ -48,8 +52,10 @@ RESULTS = Path(__file__).parent / "results" / "soak.json"
 KEY = "sk-soak"
 TIMEOUT = 60.0
 IN_FLIGHT = 4
-OPS = ("explain", "refactor", "fix", "undo", "inline", "typing")
-WEIGHTS = (2, 3, 2, 1, 3, 3)
+OPS = ("explain", "refactor", "fix", "undo", "inline", "typing", "edit")
+WEIGHTS = (2, 3, 2, 1, 3, 3, 2)
+MAX_TOKENS = 4096
+"""The soak's kimi.maxTokens: endless answers are stopped at 32 characters per token."""
 INSTRUCTIONS = ("rename the first parameter to amount", "use early returns", "simplify")
 DIAGNOSTICS = (
     ("'os' imported but unused", "pyflakes", "F401"),
@@ -71,6 +77,22 @@ HOSTILE_CALLS = [
 
 
 def model(request: ChatRequest) -> Turn | None:
+    """The soak's model (see `answer`); a kimi.edit carries its plan in the instruction."""
+    if "edit_file" in request.tools:
+        return _edit(request)
+    return answer(request)
+
+
+def _edit(request: ChatRequest) -> Turn:
+    """Round 0: the edit the instruction describes (JSON after `soak-edit `); then done."""
+    if request.round > 0:
+        return Turn(reasoning="Done.", content="Marked the line.")
+    plan = json.loads(request.text.split("soak-edit ", 1)[1].split("\n", 1)[0])
+    call = ToolCallSpec(name="edit_file", arguments=json.dumps(plan))
+    return Turn(reasoning="Edit it.", tool_calls=[call])
+
+
+def answer(request: ChatRequest) -> Turn | None:
     """The soak's model (the simulator only chooses answers): a rewrite puts a comment line
     above the selection, an explain first reads a module with a tool (and makes the hostile
     calls), ghost text suggests `pass`."""
@@ -167,6 +189,7 @@ class Soak:
             "timeouts": {"readSeconds": 2},
             "completion": {"debounceMs": 0},
             "tools": {"deny": [HOSTILE_GLOB]},
+            "maxTokens": MAX_TOKENS,
         }
         (self.folder / ".gitignore").write_text(HOSTILE_GLOB + "\n")
         env = {"HOME": str(self.folder), "PATH": "/usr/bin:/bin"}
@@ -333,6 +356,42 @@ class Soak:
             self.violations.append(f"{where}: rejected but the document differs from before")
         return "rejected" if kind == "ok" else f"reject-error:{_error_kind(result)}"
 
+    async def edit(self, doc: Document) -> str:
+        """kimi.edit of one line of the document: nothing changes before accept; accept
+        changes that line only; reject changes nothing."""
+        lines = doc.text.split("\n")
+        unique = [line for line in lines if line.strip() and lines.count(line) == 1]
+        if not unique:
+            return "skipped"
+        old = self.rng.choice(unique)
+        new = old + "  # soak edit"
+        name = doc.uri.rsplit("/", 1)[1]
+        plan = {"path": name, "old_text": old, "new_text": new}
+        before = doc.text
+        instruction = "soak-edit " + json.dumps(plan)
+        kind, result = await self.command("kimi.edit", {"instruction": instruction})
+        where = f"edit of {name}"
+        if doc.text != before:
+            self.violations.append(f"{where}: the document changed before it was accepted")
+        status = result.get("status") if kind == "ok" and isinstance(result, dict) else None
+        if status != "proposed":
+            return str(status) if kind == "ok" else f"error:{_error_kind(result)}"
+        if self.rng.random() < 0.5:
+            kind, _ = await self.command("kimi.reject", {"proposalId": result["proposalId"]})
+            if doc.text != before:
+                self.violations.append(f"{where}: rejected but the document differs")
+            return "rejected"
+        kind, answer = await self.command("kimi.accept", {"proposalId": result["proposalId"]})
+        if kind != "ok":
+            return f"accept-error:{_error_kind(answer)}"
+        if doc.text != before.replace(old, new, 1):
+            self.violations.append(
+                f"{where}: accepted but the region differs: "
+                + _first_difference(before.replace(old, new, 1), doc.text)
+            )
+        doc.last_rewrite, doc.undoable = None, False
+        return "accepted"
+
     async def undo(self, doc: Document) -> str:
         before = doc.text
         expected = doc.last_rewrite
@@ -394,7 +453,7 @@ class Soak:
         if op == "undo" and not doc.undoable and self.rng.random() < 0.7:
             candidates = [d for d in self.docs if d.undoable]
             doc = self.rng.choice(candidates) if candidates else doc
-        if op in ("refactor", "fix", "undo", "typing", "inline"):
+        if op in ("refactor", "fix", "undo", "typing", "inline", "edit"):
             # one rewrite at a time per document, and no typing into it meanwhile
             async with doc.lock:
                 if op in ("refactor", "fix"):
@@ -450,7 +509,8 @@ def _error_kind(error: Any) -> str:
 async def run(ops: int, rate: float, seed: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="kimi-soak-"))
     began = time.monotonic()
-    async with Simulator(api_key=KEY, chaos=Chaos.uniform(rate, seed), responder=model) as sim:
+    chaos = Chaos.uniform(rate, seed, kinds=FAULT_KINDS)
+    async with Simulator(api_key=KEY, chaos=chaos, responder=model) as sim:
         soak = Soak(sim, folder, seed)
         await soak.start()
         pid = soak.process.pid
@@ -496,6 +556,9 @@ async def run(ops: int, rate: float, seed: int) -> dict[str, Any]:
                 1 for v in soak.violations if "region" in v or "differs" in v
             ),
             "undo_mismatches": sum(1 for v in soak.violations if v.startswith("undo")),
+            "changes_written_before_accept": sum(
+                1 for v in soak.violations if "before it was accepted" in v
+            ),
             "streams_left_open": len(left_open),
             "server_tasks_left_alive": max(0, tasks_end - tasks_start) if alive else 1,
         },
