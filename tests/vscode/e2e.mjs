@@ -635,12 +635,16 @@ async function main() {
   }
 
   // Waits for the whole proposal: the server's code lens "Accept (Kimi) | Reject" over it.
-  // Returns whether "Kimi is writing… Reject" was seen on the way (it streams).
+  // Returns what was seen on the way while Kimi wrote: the "Kimi is writing… Reject" lens,
+  // and the most proposed lines drawn at once meanwhile.
   async function waitForProposal() {
-    let streaming = false;
+    const streaming = { lens: false, lines: 0 };
     await until('the proposal\'s "Accept (Kimi)" code lens', async () => {
       const lens = await lensTexts();
-      if (lens.some((t) => t.startsWith('Kimi is writing'))) streaming = true;
+      if (lens.some((t) => t.startsWith('Kimi is writing'))) {
+        streaming.lens = true;
+        streaming.lines = Math.max(streaming.lines, (await diffLines()).added.length);
+      }
       return lens.includes('Accept (Kimi)') && lens.includes('Reject');
     }, {
       timeout: T.long, interval: 100,
@@ -716,7 +720,7 @@ async function main() {
     log(`decoration classes: ${JSON.stringify(d.classes)}, theme colours: ${JSON.stringify(d.colours)}`);
     log(`proposed (inserted colour): ${JSON.stringify(d.added)}`);
     log(`original (removed colour): ${JSON.stringify(d.removed)}; struck through: ${d.struck.length} lines`);
-    log(`"Kimi is writing… Reject" seen while it streamed: ${streamed}`);
+    log(`while it streamed: "Kimi is writing… Reject" seen ${streamed.lens}, up to ${streamed.lines} proposed lines drawn`);
     assert(d.added[0].startsWith('def order_total('), `the first proposed line is not the new header: ${JSON.stringify(d.added)}`);
     assert(d.added.some((l) => l.includes('"""Order total')), `the proposed lines have no docstring: ${JSON.stringify(d.added)}`);
     assert(JSON.stringify(d.removed) === JSON.stringify(originalLines),
