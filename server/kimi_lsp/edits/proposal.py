@@ -241,6 +241,9 @@ class Proposal:
         if self.state == "streaming" and self.task is not None and not self.task.done():
             self.message = why
             self.task.cancel()
+        elif self.state in ("proposed", "stopped"):
+            self.message = why
+            self._set("cancelled")  # the proposed text stays in the closed text, untracked
         if self._follower is not None and not self._follower.done():
             self._follower.cancel()
         self._follower = None

@@ -42,6 +42,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+ANSWER_SECONDS = 60
+"""How long an editor may take to answer the edit of a whole change."""
+PREVIEW_SECONDS = 900
+"""... when it shows the user a preview first (change annotations)."""
+
 State = Literal["streaming", "proposed", "applied", "undone", "rejected", "failed", "cancelled"]
 
 
@@ -230,10 +235,18 @@ class WorkspaceProposal:
     async def _apply(self, plan: list[FileEdits], support: Support) -> None:
         edit = workspace_edit(plan, support, self._encoding, self.label)
         self.edits_sent += 1
+        # A client that shows a preview (needsConfirmation) waits for the user.
+        bound = PREVIEW_SECONDS if edit.change_annotations else ANSWER_SECONDS
         try:
-            result = await self._ls.workspace_apply_edit_async(
-                types.ApplyWorkspaceEditParams(edit=edit)
-            )
+            async with asyncio.timeout(bound):
+                result = await self._ls.workspace_apply_edit_async(
+                    types.ApplyWorkspaceEditParams(edit=edit)
+                )
+        except TimeoutError:
+            raise ProposalRefused(
+                f"the editor did not answer within {bound} s, so Kimi cannot tell whether the "
+                "change was applied; check the files before you try again."
+            ) from None
         except Exception as error:  # an error answer: the editor refused
             raise ProposalRefused(
                 f"the editor refused the change ({error}); nothing was changed."
