@@ -47,6 +47,11 @@ def total_price(items, tax_rate):
 
 
 async def test_eglot_explain_refactor_code_action_undo(editor: EditorSession) -> None:
+    # A whole rewrite applied at once (kimi.edits.review = false, in the user's config
+    # file), as this test of streaming and undo expects; not the review flow.
+    config = editor.home / "config" / "kimi-lsp"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text("[kimi.edits]\nreview = false\n", encoding="utf-8")
     file = editor.write("shop.py", SAMPLE)
     editor.sim.script(
         Turn(content="`total_price` adds tax."),

@@ -57,6 +57,15 @@ async def test_explain_visual_range_streams_into_a_float(editor: EditorSession) 
     assert selection_sent(first) == "\n".join(SAMPLE.splitlines()[:3]) + "\n"
 
 
+def applied_at_once(editor: EditorSession) -> None:
+    """`kimi.edits.review = false` (in the user's config file): a whole rewrite is applied at
+    once, as these tests of streaming and undo expect. The review flow (a proposal accepted
+    or rejected) is tested on its own."""
+    config = editor.home / "config" / "kimi-lsp"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text("[kimi.edits]\nreview = false\n", encoding="utf-8")
+
+
 GREET_FSTRING = 'def greet(name):\n    return f"hello {name}"\n'
 
 
@@ -65,6 +74,7 @@ def fenced(code: str) -> str:
 
 
 async def test_refactor_streams_then_undo_restores(editor: EditorSession) -> None:
+    applied_at_once(editor)
     file = editor.write("shop.py", SAMPLE)
     editor.sim.script(
         Turn(content=fenced(GREET_FSTRING), chunk_chars=6, chunk_delay=0.01),
@@ -76,17 +86,18 @@ async def test_refactor_streams_then_undo_restores(editor: EditorSession) -> Non
     assert obs["undo_restored"] is True
     assert obs["after_undo"] == lines
     assert obs["second_undo"] == {
-        "msg": "Kimi: there is no Kimi edit to undo in this document.",
+        "msg": "Kimi: there is no Kimi change to undo in this document.",
         "level": 4,
     }
     body = chat_requests(editor.sim)[0]
     assert selection_sent(body) == "\n".join(lines[5:7]) + "\n"
     assert "use an f-string" in body["messages"][-1]["content"]
     # No noise: nothing is printed for the streamed edits, only the refused undo.
-    assert obs["messages"] == ["Kimi: there is no Kimi edit to undo in this document."]
+    assert obs["messages"] == ["Kimi: there is no Kimi change to undo in this document."]
 
 
 async def test_code_actions_add_docstring_and_ask_for_instruction(editor: EditorSession) -> None:
+    applied_at_once(editor)
     file = editor.write("shop.py", SAMPLE)
     lines = SAMPLE.splitlines()
     documented = [
@@ -123,6 +134,7 @@ label = "é😀"; value = compute(a, b)
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 async def test_non_ascii_selection_is_sent_exactly(editor: EditorSession, encoding: str) -> None:
+    applied_at_once(editor)
     file = editor.write("calc.py", NON_ASCII)
     editor.sim.script(
         Turn(content="The characters **é😀**."),
@@ -245,6 +257,7 @@ async def test_cancel_stops_a_streaming_explanation(editor: EditorSession) -> No
 
 async def test_fix_sends_the_line_diagnostics(editor: EditorSession) -> None:
     source = "import os\nimport sys\n\nprint(sys.argv)\n"
+    applied_at_once(editor)
     file = editor.write("tool.py", source)
     editor.sim.script(Turn(content=fenced("import sys\n")), Turn(content=fenced("import json\n")))
     run = await editor.run("fix", file)
@@ -280,6 +293,7 @@ async def test_setup_split_layout_settings_and_close_cancels(editor: EditorSessi
 
 
 async def test_stale_edits_are_refused_quietly_and_resent(editor: EditorSession) -> None:
+    applied_at_once(editor)
     file = editor.write("shop.py", SAMPLE)
     code = (
         'def greet(name):\n    """Say hello."""\n'
@@ -299,6 +313,7 @@ async def test_stale_edits_are_refused_quietly_and_resent(editor: EditorSession)
 async def test_rewrite_growing_at_end_of_file_is_exact(editor: EditorSession) -> None:
     """Neovim 0.11 adds a stray empty line for an insertion just past the last line; the
     plugin's applyEdit handler avoids it, or the server would see a changed region and stop."""
+    applied_at_once(editor)
     file = editor.write("shop.py", SAMPLE)
     code = 'def greet(name):\n    """Say hello."""\n    greeting = "hello"\n    return greeting\n'
     editor.sim.script(Turn(content=fenced(code), chunk_chars=4, chunk_delay=0.02))
@@ -347,15 +362,15 @@ async def test_completion_fallback_popup_inserts_the_kimi_item(
     assert obs["has_inline"] is False, "this test is for Neovim 0.11 (the fallback)"
     assert obs["omnifunc"] == "v:lua.vim.lsp.omnifunc"
     assert obs["mode_in_popup"].startswith("i")
-    (item,) = [i for i in obs["items"] if i["menu"] == "Kimi"]
-    assert item["detail"] == "Kimi"
+    (item,) = [i for i in obs["items"] if i["menu"].startswith("Kimi")]
+    assert item["detail"].startswith("Kimi")
     multiline = "\n" in reply
     assert item["kind"] == ("Snippet" if multiline else "Text")
     assert item["insert_text_format"] == 2  # always a snippet: Neovim 0.11 inserts it whole
     # The server's text; the plugin makes a snippet's later lines relative to the cursor
     # line (vim.snippet.expand prepends its indentation to them).
     assert item["new_text"] == reply.replace("\n    ", "\n")
-    assert obs["done"][-1] == {"reason": "accept", "menu": "Kimi"}
+    assert obs["done"][-1] == {"reason": "accept", "menu": item["menu"]}
     assert obs["lines"] == ["def add(a, b):", *inserted]
     (body,) = chat_requests(editor.sim)
     assert "<CURSOR>" in json.dumps(body)

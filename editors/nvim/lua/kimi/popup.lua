@@ -29,7 +29,8 @@ local function omnifunc_is_free(bufnr)
   return script ~= nil and vim.startswith(script.name, vim.fn.expand("$VIMRUNTIME"))
 end
 
---- vim.lsp.completion's `convert`, for Kimi items only (others are left as they are):
+--- vim.lsp.completion's `convert`, for Kimi items only (detail "Kimi", or "Kimi · 2 more
+--- lines"; others are left as they are):
 --- * a single-line item inserts its whole text (Neovim 0.11 would insert a plain text edit
 ---   only up to its first space);
 --- * a multi-line item (a snippet) has the server's absolute indentation of its later lines
@@ -39,7 +40,8 @@ end
 ---@return table
 function M.convert(item)
   local edit = item.textEdit
-  if item.detail ~= "Kimi" or not edit or not edit.newText then
+  local detail = type(item.detail) == "string" and item.detail or ""
+  if not detail:match("^Kimi") or not edit or not edit.newText then
     return {}
   end
   if not edit.newText:find("\n", 1, true) then
