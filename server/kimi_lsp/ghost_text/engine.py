@@ -82,7 +82,7 @@ class CompletionEngine:
         """Suggestions for `query` (an empty list when nothing fits)."""
         text = query.index.text
         rest = self.typing.remainder(query.uri, text, query.offset)
-        if rest is not None:
+        if rest is not None and (query.automatic or len(rest) >= query.alternatives):
             return Answer(rest[: query.alternatives], "typing")
         ctx = cursor_context(query.index, query.offset, settings.max_prompt_tokens)
         multiline = wants_multiline(ctx)
