@@ -67,14 +67,15 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The model API: a standalone simulator on a free port (--port 0; it prints the address) that
-# refuses any request without this run's key and streams slowly enough (pace s between
-# chunks) that an explanation takes a few seconds and can be stopped halfway. The key looks
+# refuses any request without this run's key, answers from cassette.json (the explanations,
+# the refactor, the ghost text) and streams slowly enough (pace s between chunks) that an
+# explanation takes a few seconds and can be stopped halfway. The key looks
 # nothing like a real one (no "sk-") so that a leak is unambiguous; it stays in this shell
 # (not exported) and reaches only the simulator's command line and e2e.mjs's environment.
 API_KEY="kimiVsc$(python3 -c 'import secrets, string; a = string.ascii_letters + string.digits; print("".join(secrets.choice(a) for _ in range(20)))')"
 SIM_PACE="${KIMI_E2E_PACE:-0.03}"
 setsid "$SERVER" simulator --port 0 --api-key "$API_KEY" --pace "$SIM_PACE" --latency 0.2 \
-  >"$OUT/simulator.log" 2>&1 &
+  --script "$HERE/cassette.json" >"$OUT/simulator.log" 2>&1 &
 SIM_PID=$!
 SIM_URL=
 for _ in $(seq 1 200); do
