@@ -929,6 +929,210 @@ async function main() {
     await shot('stopped.png');
   });
 
+  // --- g. a change across files: Edit Workspace, review, accept, undo ------------------
+  // The cassette's answer to "Rename line_total to price_line ...": the model searches, then
+  // renames line_total in pricing.py (open in the editor) and checkout.py (never opened)
+  // and creates test_checkout.py. The change is reviewed in VS Code's multi-file diff;
+  // nothing is written before Accept. An accepted change is saved as VS Code saves a
+  // refactoring (the extension marks its applyEdit so), so the files are read from disk
+  // (pricing.py is saved first only if its editor is dirty: saveAndRead).
+  const CHECKOUT_PATH = path.join(args.workspace, 'checkout.py');
+  const TEST_PATH = path.join(args.workspace, 'test_checkout.py');
+  const RENAME = 'Rename line_total to price_line everywhere and add a test of receipt';
+  const changesTab = page.locator('.tabs-container .tab', { hasText: 'Kimi: Rename line_total' });
+  const multiDiff = page.locator('.editor-instance .multiDiffEditor, .editor-instance .monaco-component.multiDiffEditor').first();
+  const toasts = page.locator('.notifications-toasts .notification-toast');
+  const readIfThere = (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : null);
+  let before; // the three files when the edits start
+
+  const renamed = () => ({
+    pricing: before.pricing.replace('def line_total(', 'def price_line(').replace('sum(line_total(price, qty)', 'sum(price_line(price, qty)'),
+    checkout: before.checkout
+      .replace('from pricing import line_total, order_total', 'from pricing import order_total, price_line')
+      .replace('{line_total(price, qty):.2f}', '{price_line(price, qty):.2f}'),
+  });
+
+  // Runs Kimi: Edit Workspace... with `instruction` from the pricing.py editor (cursor on
+  // line_total's definition); returns once the instruction is sent.
+  async function editWorkspace(instruction) {
+    await page.locator(`.tabs-container .tab[data-resource-name="${FILE}"]`).first().click();
+    await gotoLine(15);
+    await runCommand('Kimi: Edit Workspace...');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await until('the Edit Workspace instruction input', async () =>
+      (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), { timeout: T.medium });
+    const title = (await page.locator('.quick-input-widget .quick-input-title').innerText()).trim();
+    assert(title.includes('Edit Workspace'), `the input box is not Edit Workspace's: title "${title}"`);
+    await input.fill(instruction);
+    await page.keyboard.press('Enter');
+    await until('the instruction input to close', async () => !(await input.isVisible()), { timeout: T.short });
+  }
+
+  // The files on disk are still as they were before the edits.
+  async function filesUnchanged(why) {
+    let now = {};
+    await until(`every file as it was (${why})`, async () => {
+      now = { pricing: await saveAndRead(), checkout: readIfThere(CHECKOUT_PATH), test: readIfThere(TEST_PATH) };
+      return now.pricing === before.pricing && now.checkout === before.checkout && now.test === null;
+    }, { timeout: T.medium, interval: 300, describe: async () => JSON.stringify({ pricingSame: now.pricing === before.pricing, checkout: now.checkout, test: now.test }) });
+  }
+
+  // Waits for the review: the multi-file diff titled after the instruction, listing the
+  // three files, with the proposed text on its inserted side; returns the diff's text.
+  async function waitForChangesView() {
+    await until('the changes view of the proposal (a "Kimi: Rename line_total" tab)', async () =>
+      (await changesTab.count()) > 0 && (await multiDiff.isVisible()), {
+      timeout: T.long,
+      describe: async () => `tabs ${JSON.stringify((await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim()))}, ` +
+        `notifications: ${(await toasts.allInnerTexts()).join(' | ') || '(none)'}`,
+    });
+    // Each file is a diff editor: the original's lines on the left (.editor.original), the
+    // proposed ones on the right (.editor.modified).
+    let sides = {};
+    await until('the changes view to show the three files, line_total on the left and price_line on the right', async () => {
+      sides = await multiDiff.evaluate((e) => {
+        const text = (sel) => [...e.querySelectorAll(sel)].map((x) => x.textContent.replace(/\u00a0/g, ' ')).join('\n');
+        return { all: e.innerText.replace(/\u00a0/g, ' '), original: text('.editor.original .view-lines'), modified: text('.editor.modified .view-lines') };
+      });
+      return ['pricing.py', 'checkout.py', 'test_checkout.py'].every((f) => sides.all.includes(f)) &&
+        sides.original.includes('def line_total(') && sides.modified.includes('def price_line(') &&
+        sides.modified.includes('from pricing import order_total, price_line') && sides.modified.includes('def test_receipt_') &&
+        !sides.modified.includes('line_total');
+    }, { timeout: T.medium, describe: async () => JSON.stringify({ files: sides.all?.match(/\w+\.py/g), original: sides.original?.slice(0, 200), modified: sides.modified?.slice(0, 300) }) });
+    return sides.all;
+  }
+
+  // Clicks a button of the changes view's title bar ("Accept All Files", ...).
+  async function changesButton(label) {
+    const button = page.locator(`.editor-actions .action-label[aria-label^="Kimi: ${label}"], .editor-actions .action-label[aria-label^="${label}"]`).first();
+    await until(`the "${label}" button in the changes view's title bar`, async () => (await button.count()) > 0 && (await button.isVisible()), {
+      timeout: T.short,
+      describe: async () => (await page.locator('.editor-actions .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).join(' | '),
+    });
+    await button.click();
+  }
+
+  await step('edit workspace: the change shows as a multi-file diff, nothing written', async () => {
+    await clearNotifications();
+    if (await explainTab.count()) {
+      await explainTab.first().locator('.tab-actions .action-label').click({ force: true });
+      await explainTab.first().waitFor({ state: 'detached', timeout: T.short });
+    }
+    before = { pricing: await saveAndRead(), checkout: fs.readFileSync(CHECKOUT_PATH, 'utf8') };
+    assert(!fs.existsSync(TEST_PATH), 'test_checkout.py exists before the edit');
+    assert(before.pricing.includes('def line_total(') && before.checkout.includes('line_total'), 'the files do not use line_total before the edit');
+    const seen = (await simRequests()).length;
+    await editWorkspace(RENAME);
+    // The notification says what Kimi proposes, with the review's buttons (looked at first:
+    // an information toast hides after a while).
+    const offer = toasts.filter({ hasText: 'Kimi proposes changes to 3 files' });
+    await until('the notification of the proposal', async () => (await offer.count()) > 0, {
+      timeout: T.long, describe: async () => (await toasts.allInnerTexts()).join(' | ') || '(none)' });
+    let shown;
+    try {
+      shown = await waitForChangesView();
+    } finally {
+      if (await multiDiff.count()) fs.writeFileSync(path.join(OUT, 'changes-dom.html'), await multiDiff.evaluate((e) => e.outerHTML));
+    }
+    log(`changes view: ${shown.replace(/\s+/g, ' ').slice(0, 300)}…`);
+    const offerText = (await offer.first().innerText()).replace(/\s+/g, ' ');
+    log(`notification: "${offerText}"`);
+    for (const label of ['Accept All', 'Accept Files...', 'Reject All']) {
+      assert(await offer.first().locator('.monaco-button', { hasText: label }).count(), `the notification has no "${label}" button: "${offerText}"`);
+    }
+    // The model was asked with the user's place: the request carried the instruction and pricing.py.
+    const reqs = (await simRequests()).slice(seen);
+    const first = JSON.stringify(reqs[0]?.body?.messages ?? '');
+    assert(first.includes(`Change requested: ${RENAME}`) && first.includes('pricing.py'), `the first edit request lacks the instruction or the user's file: ${first.slice(0, 300)}`);
+    log(`${reqs.length} model requests (read, edit, summary), every one with the key: ${reqs.every(sentKey)}`);
+    assert(reqs.length >= 3 && reqs.every(sentKey), `the edit's model requests: ${reqs.map(describeReq).join('; ')}`);
+    // The screenshot once the notification has slid in.
+    await until('the notification to be in view', async () => {
+      const box = await offer.first().boundingBox();
+      return box !== null && box.y + box.height <= page.viewportSize().height - 20;
+    }, { timeout: T.short });
+    await shot('edit-review.png');
+    // Nothing is written while the change waits.
+    await filesUnchanged('while the change waits for review');
+  });
+
+  await step('accept all: every file changed, one new file; undo restores them all', async () => {
+    await changesButton('Accept All Files');
+    await until('the changes view to close', async () => (await changesTab.count()) === 0, { timeout: T.medium });
+    const want = renamed();
+    let now = {};
+    await until('the renamed files and the new test on disk', async () => {
+      now = { pricing: await saveAndRead(), checkout: readIfThere(CHECKOUT_PATH), test: readIfThere(TEST_PATH) };
+      return now.pricing === want.pricing && now.checkout === want.checkout && (now.test ?? '').includes('def test_receipt_');
+    }, { timeout: T.medium, interval: 300, describe: async () => JSON.stringify({ pricingRenamed: now.pricing === want.pricing, checkout: now.checkout, test: now.test }) });
+    log(`accepted: pricing.py and checkout.py renamed, test_checkout.py created (${now.test.length} chars)`);
+    const done = toasts.filter({ hasText: 'Kimi changed 3 files' });
+    await until('the notification that the change was applied', async () => (await done.count()) > 0, {
+      timeout: T.short, describe: async () => (await toasts.allInnerTexts()).join(' | ') || '(none)' });
+    // (No refactor preview of VS Code's came on top of the extension's review: it would have
+    // held the change until its Apply button was pressed, and nothing here presses it.)
+    await clearNotifications();
+    await runCommand('Kimi: Undo Last Kimi Edit');
+    await filesUnchanged('after Undo Last Kimi Edit');
+    log('undone: both files back exactly, test_checkout.py deleted');
+  });
+
+  await step('accept files: only the files chosen', async () => {
+    await editWorkspace(RENAME);
+    await waitForChangesView();
+    await changesButton('Accept Files...');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await until('the checklist of the three files', async () => (await rows.count()) === 3, {
+      timeout: T.short, describe: async () => (await rows.allInnerTexts()).join(' | ') });
+    log(`checklist: ${(await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).join(' | ')}`);
+    // Uncheck the new test (a click on its row toggles it): only the rename is accepted.
+    const count = page.locator('.quick-input-widget .quick-input-count');
+    await rows.filter({ hasText: 'test_checkout.py' }).first().click();
+    await until('two files checked', async () => /\b2 Selected/i.test(await count.innerText({ timeout: 1000 })), {
+      timeout: T.short,
+      describe: async () => `${await count.innerText().catch(() => '?')}; ${await page.locator('.quick-input-widget').evaluate((e) => e.outerHTML.slice(0, 3000))}`,
+    });
+    await page.keyboard.press('Enter');
+    await until('the changes view to close', async () => (await changesTab.count()) === 0, { timeout: T.medium });
+    const want = renamed();
+    let now = {};
+    await until('the renamed files on disk, and no test file', async () => {
+      now = { pricing: await saveAndRead(), checkout: readIfThere(CHECKOUT_PATH), test: readIfThere(TEST_PATH) };
+      return now.pricing === want.pricing && now.checkout === want.checkout;
+    }, { timeout: T.medium, interval: 300, describe: async () => JSON.stringify({ pricingRenamed: now.pricing === want.pricing, checkout: now.checkout, test: now.test }) });
+    assert(now.test === null, 'test_checkout.py was created although it was left out');
+    await clearNotifications();
+    await runCommand('Kimi: Undo Last Kimi Edit');
+    await filesUnchanged('after undoing the files accepted');
+  });
+
+  await step('reject all: nothing changed', async () => {
+    await editWorkspace(RENAME);
+    await waitForChangesView();
+    await changesButton('Reject All Files');
+    await until('the changes view to close', async () => (await changesTab.count()) === 0, { timeout: T.medium });
+    await filesUnchanged('after Reject All');
+  });
+
+  await step('cancel an edit while the model writes: nothing changed', async () => {
+    await clearNotifications();
+    const seen = (await simRequests()).length;
+    await editWorkspace('Add type hints to every function');
+    const progress = toasts.filter({ hasText: 'Kimi: editing the workspace' });
+    // The model's words show under the title while it writes (the answer is long and slow).
+    await until('the progress notification to show what the model writes', async () =>
+      (await progress.count()) > 0 && /pricing|checkout|type hints|line_total/.test((await progress.first().innerText()).replace('Kimi: editing the workspace', '')), {
+      timeout: T.long, interval: 100, describe: async () => (await toasts.allInnerTexts()).join(' | ') || '(none)' });
+    log(`progress: "${(await progress.first().innerText()).replace(/\s+/g, ' ')}"`);
+    await progress.first().locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await until('the progress notification to go', async () => (await progress.count()) === 0, { timeout: T.short });
+    const req = await until('the simulator to see the edit request disconnected', async () =>
+      (await simRequests()).slice(seen).find((q) => q.client_disconnected),
+    { timeout: T.short, describe: async () => (await simRequests()).slice(seen).map(describeReq).join('; ') || '(no request)' });
+    log(`cancelled: the simulator saw the client go after ${req.chunk_times.length} chunks`);
+    await filesUnchanged('after Cancel');
+  });
+
   // --- f. logs ------------------------------------------------------------------------
   await step('logs clean and nothing went online', async () => {
     logsScanned = true;

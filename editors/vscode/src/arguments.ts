@@ -132,3 +132,100 @@ export function isRange(value: unknown): value is Range {
   const record = value as Record<string, unknown>;
   return isPosition(record['start']) && isPosition(record['end']);
 }
+
+/** The most diagnostics `kimi.edit` is sent (the server uses at most 50). */
+export const MAX_EDIT_DIAGNOSTICS = 50;
+/** The longest diagnostic message sent; longer ones are cut. */
+export const MAX_DIAGNOSTIC_MESSAGE = 500;
+
+/** A document's diagnostics, as VS Code shows them (converted to LSP). */
+export interface DocumentDiagnostics {
+  uri: string;
+  diagnostics: readonly Diagnostic[];
+}
+
+/** A diagnostic as `kimi.edit` takes it: with the document it is in. */
+export interface EditDiagnostic {
+  uri: string;
+  range: Range;
+  message: string;
+  severity?: number;
+  source?: string;
+  code?: number | string;
+}
+
+export interface EditArguments {
+  instruction: string;
+  uri?: string;
+  range?: Range;
+  streamId: string;
+  diagnostics?: EditDiagnostic[];
+}
+
+function editDiagnostic(uri: string, d: Diagnostic): EditDiagnostic {
+  const text = typeof d.message === 'string' ? d.message : d.message.value;
+  const out: EditDiagnostic = {
+    uri,
+    range: d.range,
+    message: text.length > MAX_DIAGNOSTIC_MESSAGE ? `${text.slice(0, MAX_DIAGNOSTIC_MESSAGE - 1)}…` : text,
+  };
+  if (d.severity !== undefined) {
+    out.severity = d.severity;
+  }
+  if (d.source !== undefined && d.source !== '') {
+    out.source = d.source;
+  }
+  const code = typeof d.code === 'object' && d.code !== null ? d.code.value : d.code;
+  if (code !== undefined && code !== '') {
+    out.code = code;
+  }
+  return out;
+}
+
+/**
+ * The problems sent with `kimi.edit`: the open documents' diagnostics (the user's document
+ * first in `documents`), errors before warnings before the rest, then in document order
+ * and top down; at most `limit`, each message bounded.
+ */
+export function editDiagnostics(documents: readonly DocumentDiagnostics[], limit = MAX_EDIT_DIAGNOSTICS): EditDiagnostic[] {
+  const all = documents.flatMap((doc, docIndex) => doc.diagnostics.map((d) => ({ d, uri: doc.uri, docIndex })));
+  // LSP severities: 1 error, 2 warning, 3 information, 4 hint; none counts as an error (the spec lets the client decide).
+  const severity = (d: Diagnostic): number => d.severity ?? 1;
+  all.sort(
+    (a, b) =>
+      severity(a.d) - severity(b.d) ||
+      a.docIndex - b.docIndex ||
+      a.d.range.start.line - b.d.range.start.line ||
+      a.d.range.start.character - b.d.range.start.character,
+  );
+  return all.slice(0, Math.max(0, limit)).map(({ uri, d }) => editDiagnostic(uri, d));
+}
+
+/**
+ * `kimi.edit`'s argument: the instruction, where the user is (the active document, and
+ * the selection when there is one: an empty one is left out), and the problems the editor
+ * shows (left out when there are none).
+ */
+export function editArguments(
+  instruction: string,
+  where: { uri: string; range?: Range } | undefined,
+  documents: readonly DocumentDiagnostics[],
+  streamId: string,
+): EditArguments {
+  const text = instruction.trim();
+  if (text === '') {
+    throw new Error('The instruction is empty.');
+  }
+  const out: EditArguments = { instruction: text, streamId };
+  if (where !== undefined) {
+    out.uri = where.uri;
+    if (where.range !== undefined && !isEmpty(where.range)) {
+      out.range = where.range;
+    }
+  }
+  const diagnostics = editDiagnostics(documents);
+  if (diagnostics.length > 0) {
+    out.diagnostics = diagnostics;
+  }
+  return out;
+}

@@ -20,6 +20,7 @@ import {
   type LanguageClientOptions,
   type Middleware,
   type ServerOptions,
+  type StaticFeature,
 } from 'vscode-languageclient/node';
 import type { KimiSecrets } from './secrets';
 import { findOnPath, resolveServer, type Resolution } from './server';
@@ -71,6 +72,22 @@ export function which(name: string): string | undefined {
     isExecutable,
   });
 }
+
+/**
+ * Declines change annotations (`workspace.workspaceEdit.changeAnnotationSupport`, which
+ * the language client declares). With them, kimi-lsp marks an accepted change across files
+ * `needsConfirmation`, and VS Code would open its refactor preview after the user had
+ * already reviewed and accepted the change in this extension's diff (`changeReview.ts`).
+ * The server uses annotations for nothing else.
+ */
+const declineChangeAnnotations: StaticFeature = {
+  getState: () => ({ kind: 'static' }),
+  fillClientCapabilities: (capabilities) => {
+    delete capabilities.workspace?.workspaceEdit?.changeAnnotationSupport;
+  },
+  initialize: () => undefined,
+  clear: () => undefined,
+};
 
 function pipeLines(input: Readable, write: (line: string) => void): void {
   readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on('line', write);
@@ -189,6 +206,7 @@ export class KimiServer implements vscode.Disposable {
       middleware: this.middleware(),
     };
     const client = new LanguageClient('kimi', 'Kimi', serverOptions, clientOptions);
+    client.registerFeature(declineChangeAnnotations);
     client.onNotification('kimi/stream', (params: unknown) => {
       this.streams.dispatch(params);
     });

@@ -14,7 +14,9 @@ import {
   targetOf,
   type RefactorChoice,
 } from './arguments';
+import type { ChangeDecision, ChangeReview } from './changeReview';
 import type { KimiServer } from './client';
+import type { EditWorkspace } from './editWorkspace';
 import { describeTarget } from './explainHtml';
 import type { ExplainView } from './explainView';
 import type { Operations } from './operations';
@@ -29,6 +31,11 @@ export const COMMANDS = {
   explain: 'kimi-lsp.explainSelection',
   refactor: 'kimi-lsp.refactorSelection',
   fix: 'kimi-lsp.fixSelection',
+  edit: 'kimi-lsp.editWorkspace',
+  acceptAll: 'kimi-lsp.acceptAllFiles',
+  acceptFiles: 'kimi-lsp.acceptFiles',
+  rejectAll: 'kimi-lsp.rejectAllFiles',
+  showChange: 'kimi-lsp.showChange',
   accept: 'kimi-lsp.acceptChange',
   reject: 'kimi-lsp.rejectChange',
   undo: 'kimi-lsp.undo',
@@ -46,6 +53,8 @@ export interface CommandDeps {
   view: ExplainView;
   picker: InstructionPicker;
   review: Review;
+  changes: ChangeReview;
+  editWorkspace: EditWorkspace;
   secrets: KimiSecrets;
   output: vscode.LogOutputChannel;
 }
@@ -67,6 +76,17 @@ export class Commands {
       // title's document URI; none from the palette (the proposal at the cursor).
       vscode.commands.registerCommand(COMMANDS.accept, (arg?: unknown) => this.deps.review.decide('accept', arg)),
       vscode.commands.registerCommand(COMMANDS.reject, (arg?: unknown) => this.deps.review.decide('reject', arg)),
+      on(COMMANDS.edit, () => this.deps.editWorkspace.run()),
+      // The argument: a notification button's proposal id; none from the palette or the
+      // changes view's title bar (the change shown there, else the newest).
+      vscode.commands.registerCommand(COMMANDS.acceptAll, (arg?: unknown) => this.decideChange('acceptAll', arg)),
+      vscode.commands.registerCommand(COMMANDS.acceptFiles, (arg?: unknown) => this.decideChange('chooseFiles', arg)),
+      vscode.commands.registerCommand(COMMANDS.rejectAll, (arg?: unknown) => this.decideChange('rejectAll', arg)),
+      vscode.commands.registerCommand(COMMANDS.showChange, async (arg?: unknown) => {
+        if (!(await this.deps.changes.show(arg))) {
+          void vscode.window.showInformationMessage('Kimi: no change across files waits for review.');
+        }
+      }),
       on(COMMANDS.undo, () => this.undo()),
       on(COMMANDS.cancel, () => this.cancel()),
       on(COMMANDS.usage, () => this.showUsage()),
@@ -244,7 +264,17 @@ export class Commands {
     );
   }
 
+  private async decideChange(decision: ChangeDecision, arg: unknown): Promise<void> {
+    if (!(await this.deps.changes.decide(decision, arg))) {
+      void vscode.window.showInformationMessage('Kimi: no change across files waits for review.');
+    }
+  }
+
   async undo(): Promise<void> {
+    // The last Kimi change accepted was a change across files: undo all of it.
+    if (await this.deps.changes.undoLast()) {
+      return;
+    }
     const editor = this.editor('undo the last Kimi edit in');
     if (editor !== undefined) {
       await this.deps.operations.run(SERVER_COMMANDS.undo, [{ uri: editor.document.uri.toString() }], { kind: 'other' });

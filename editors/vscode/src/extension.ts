@@ -1,7 +1,9 @@
 /** Activation: wires the output channel, secrets, status bar, language client and commands. */
 import * as vscode from 'vscode';
+import { ChangeReview } from './changeReview';
 import { KimiServer } from './client';
 import { COMMANDS, Commands } from './commands';
+import { EditWorkspace } from './editWorkspace';
 import { ExplainView } from './explainView';
 import { Operations } from './operations';
 import { InstructionPicker } from './picker';
@@ -18,42 +20,69 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new StatusBar(COMMANDS.usage);
   const view = new ExplainView();
   // The client's middleware hands code-action commands to Commands, which needs the server.
-  const late: { commands?: Commands; operations?: Operations; review?: Review } = {};
+  const late: { commands?: Commands; operations?: Operations; review?: Review; changes?: ChangeReview } = {};
   // Ghost text costs too: refresh the cost once suggestions have settled for a moment.
   let usageTimer: ReturnType<typeof setTimeout> | undefined;
   const usageSoon = (): void => {
     clearTimeout(usageTimer);
     usageTimer = setTimeout(() => void late.operations?.refreshUsage(), 1500);
   };
-  server = new KimiServer(
+  const current = new KimiServer(
     context.extension.packageJSON,
     output,
     secrets,
     {
       problem: (message) => status.setServerProblem(message),
       ghostText: usageSoon,
-      proposal: (params) => late.review?.notify(params),
-      applyEdit: (params, next) => (late.review !== undefined ? late.review.edits.handle(params, next) : next(params)),
-      reset: () => late.review?.reset(),
+      // A change across files is the change review's; a rewrite's goes on to the rewrite review.
+      proposal: (params) => {
+        if (late.changes?.notify(params) !== true) {
+          late.review?.notify(params);
+        }
+      },
+      applyEdit: (params, next) => {
+        const edit = late.changes?.markRefactoring(params) ?? params;
+        return late.review !== undefined ? late.review.edits.handle(edit, next) : next(edit);
+      },
+      reset: () => {
+        late.review?.reset();
+        late.changes?.reset();
+      },
     },
     (command, args) => late.commands?.fromCodeAction(command, args),
   );
-  const operations = new Operations(server, status, output);
+  server = current;
+  const operations = new Operations(current, status, output);
   late.operations = operations;
+  const changes = new ChangeReview({
+    run: (command, args, options) => operations.run(command, args, options),
+    changesChanged: (count) => status.setChanges(count),
+    output,
+  });
+  late.changes = changes;
+  const editWorkspace = new EditWorkspace({
+    ready: () => current.ready(),
+    run: (command, args, options) => operations.run(command, args, options),
+    showError: (message, actions) => operations.showError(message, actions),
+    review: changes,
+    output,
+  });
   const review = new Review({
     run: (command, args) => operations.run(command, args, { kind: 'other' }),
     reviewChanged: (count, atCursor) => status.setReviews(count, atCursor),
+    // Accept Change / Reject Change with no rewrite to decide: the change across files waiting.
+    noTarget: (decision, arg) => changes.decide(decision === 'accept' ? 'acceptAll' : 'rejectAll', arg),
     output,
   });
   late.review = review;
-  const commands = new Commands({ server, operations, view, picker: new InstructionPicker(context.globalState), review, secrets, output });
+  const commands = new Commands({ server: current, operations, view, picker: new InstructionPicker(context.globalState), review, changes, editWorkspace, secrets, output });
   late.commands = commands;
-  const current = server;
   context.subscriptions.push(
     output,
     status,
     view,
     review,
+    changes,
     { dispose: () => clearTimeout(usageTimer) },
     ...commands.register(),
     secrets.onDidChange(() => void current.restartIfKeyChanged()),

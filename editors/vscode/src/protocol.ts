@@ -22,7 +22,7 @@ export interface Diagnostic {
   source?: string;
 }
 
-export type StreamKind = 'explain' | 'refactor' | 'fix';
+export type StreamKind = 'explain' | 'refactor' | 'fix' | 'edit';
 
 /** `kimi/stream` notification parameters. */
 export interface StreamNotification {
@@ -49,6 +49,35 @@ export interface RewriteResult {
   edits?: number;
 }
 
+/** An LSP text edit, in the negotiated position encoding (UTF-16 in VS Code). */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** One file of a change across files (`kimi.edit`): `edits` are in its text when the change started. */
+export interface ChangeFile {
+  uri: string;
+  kind: 'edit' | 'create';
+  edits: TextEdit[];
+}
+
+/**
+ * `kimi.edit`'s answer. `proposed`: waits for kimi.accept / kimi.reject; `applied`:
+ * accepted at once (`kimi.edits.review: false`); `unchanged`: the model proposed nothing
+ * (`message` says why); `failed` (with the reason) and `cancelled`: nothing changed.
+ */
+export type EditStatus = 'proposed' | 'applied' | 'unchanged' | 'failed' | 'cancelled';
+
+export interface EditResult {
+  status: EditStatus;
+  proposalId?: string;
+  streamId?: string;
+  files: ChangeFile[];
+  message?: string;
+  costUsd?: number | null;
+}
+
 export interface UsageResult {
   requests: number;
   promptTokens: number;
@@ -69,6 +98,7 @@ export const SERVER_COMMANDS = {
   explain: 'kimi.explain',
   refactor: 'kimi.refactor',
   fix: 'kimi.fix',
+  edit: 'kimi.edit',
   accept: 'kimi.accept',
   reject: 'kimi.reject',
   undo: 'kimi.undo',

@@ -26,6 +26,8 @@ export interface ReviewDeps {
   run(command: string, args: unknown[]): Promise<RunResult<unknown>>;
   /** How many proposals wait and whether the cursor is in one, for the status bar. */
   reviewChanged(count: number, atCursor: boolean): void;
+  /** Nothing to decide here: another review may take it (true: it did). */
+  noTarget?(decision: Decision, arg: unknown): Promise<boolean>;
   output: vscode.LogOutputChannel;
 }
 
@@ -111,7 +113,9 @@ export class Review implements vscode.Disposable {
     const active = editor !== undefined ? { uri: editor.document.uri.toString(), position: editor.selection.active } : undefined;
     const target = chooseTarget(arg instanceof vscode.Uri ? arg.toString() : arg, this.store, active);
     if (target === undefined) {
-      void vscode.window.showInformationMessage(`Kimi: there is no change waiting for review here, so there is nothing to ${decision}.`);
+      if ((await this.deps.noTarget?.(decision, arg)) !== true) {
+        void vscode.window.showInformationMessage(`Kimi: there is no change waiting for review here, so there is nothing to ${decision}.`);
+      }
       return;
     }
     const command = decision === 'accept' ? SERVER_COMMANDS.accept : SERVER_COMMANDS.reject;

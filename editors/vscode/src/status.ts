@@ -3,7 +3,7 @@
  * arriving, the last error, and the session's usage. `view(now)` gives the text and tooltip.
  */
 import { shortMessage } from './errors';
-import type { RewriteResult, StreamKind, UsageResult } from './protocol';
+import type { EditResult, RewriteResult, StreamKind, UsageResult } from './protocol';
 
 export type State = 'idle' | 'review' | 'thinking' | 'writing' | 'error';
 
@@ -33,6 +33,7 @@ export class StatusModel {
   private usage: UsageResult | undefined;
   private reviews = 0;
   private reviewAtCursor = false;
+  private changes = 0;
 
   /** A command was sent; no text has arrived yet. */
   begin(id: string, kind: StreamKind | 'other'): void {
@@ -74,6 +75,11 @@ export class StatusModel {
     this.reviewAtCursor = count > 0 && atCursor;
   }
 
+  /** How many changes across files (Edit Workspace) wait for review. */
+  setChanges(count: number): void {
+    this.changes = count;
+  }
+
   get busy(): boolean {
     return this.operations.size > 0;
   }
@@ -93,7 +99,7 @@ export class StatusModel {
     if (this.error !== undefined && this.error.until > now) {
       return 'error';
     }
-    return this.reviews > 0 ? 'review' : 'idle';
+    return this.reviews > 0 || this.changes > 0 ? 'review' : 'idle';
   }
 
   view(now: number): StatusView {
@@ -109,12 +115,21 @@ export class StatusModel {
         return { state, text: '$(error) Kimi', tooltip: `${shortMessage(message)}\n\n${usageLine}` };
       }
       case 'review': {
+        const lines: string[] = [];
         const n = this.reviews;
-        const what = n === 1 ? 'A Kimi change waits' : `${n} Kimi changes wait`;
+        if (n > 0) {
+          const what = n === 1 ? 'A Kimi change waits' : `${n} Kimi changes wait`;
+          lines.push(`${what} for review: with the cursor in it, ${REVIEW_KEYS}; or use Accept | Reject above it.`);
+        }
+        const c = this.changes;
+        if (c > 0) {
+          const what = c === 1 ? 'A Kimi change across files waits' : `${c} Kimi changes across files wait`;
+          lines.push(`${what} for review: Accept All, Accept Files... or Reject All in its changes view's title bar or the palette.`);
+        }
         return {
           state,
           text: this.reviewAtCursor ? `$(diff) Kimi: ${REVIEW_KEYS}` : `$(diff) Kimi review${costSuffix(this.usage)}`,
-          tooltip: `${what} for review: with the cursor in it, ${REVIEW_KEYS}; or use Accept | Reject above it.\n${usageLine}`,
+          tooltip: `${lines.join('\n')}\n${usageLine}`,
         };
       }
       case 'idle':
@@ -195,6 +210,21 @@ export function rewriteOutcome(result: RewriteResult | null | undefined): Outcom
       return { kind: 'error', message: `Kimi: ${result.message ?? 'the rewrite failed'}` };
     case 'cancelled':
     case 'stopped':
+    case undefined:
+      return { kind: 'cancelled' };
+  }
+}
+
+/** What a kimi.edit result means for the status bar; the review or a message says the rest. */
+export function editOutcome(result: Pick<EditResult, 'status' | 'message'> | null | undefined): Outcome {
+  switch (result?.status) {
+    case 'proposed':
+    case 'applied':
+    case 'unchanged':
+      return { kind: 'done' };
+    case 'failed':
+      return { kind: 'error', message: result.message ?? 'Kimi: the edit failed.' };
+    case 'cancelled':
     case undefined:
       return { kind: 'cancelled' };
   }

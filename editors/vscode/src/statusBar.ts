@@ -45,6 +45,11 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
+  setChanges(count: number): void {
+    this.model.setChanges(count);
+    this.render();
+  }
+
   setServerProblem(message: string | undefined): void {
     this.model.setServerProblem(message);
     this.render();

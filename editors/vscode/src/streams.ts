@@ -40,7 +40,7 @@ export function parseStream(params: unknown): StreamNotification | undefined {
   }
   const r = params as Record<string, unknown>;
   const kind = r['kind'];
-  if (typeof r['id'] !== 'string' || (kind !== 'explain' && kind !== 'refactor' && kind !== 'fix')) {
+  if (typeof r['id'] !== 'string' || (kind !== 'explain' && kind !== 'refactor' && kind !== 'fix' && kind !== 'edit')) {
     return undefined;
   }
   const out: StreamNotification = {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   diagnosticsInSelection,
+  editArguments,
+  editDiagnostics,
   explainArguments,
+  MAX_DIAGNOSTIC_MESSAGE,
+  MAX_EDIT_DIAGNOSTICS,
   fixArguments,
   intersects,
   isPreset,
@@ -92,5 +96,56 @@ describe('targetOf', () => {
   it('knows the presets', () => {
     expect(isPreset('docstring')).toBe(true);
     expect(isPreset('Docstring')).toBe(false);
+  });
+});
+
+describe('editArguments', () => {
+  const other = 'file:///w/other.py';
+  const diag = (line: number, severity: number, message = `problem ${line}`): Diagnostic => ({ range: r(line, 0, line, 4), message, severity });
+
+  it('sends the instruction, where the user is and the problems of the open documents, each with its document', () => {
+    const args = editArguments(
+      '  rename line_total to price_line ',
+      { uri, range: r(3, 0, 5, 0) },
+      [{ uri, diagnostics: [{ ...diag(3, 1), source: 'pyflakes', code: { value: 'F401', target: 'https://x' } }] }],
+      's1',
+    );
+    expect(args).toEqual({
+      instruction: 'rename line_total to price_line',
+      uri,
+      range: r(3, 0, 5, 0),
+      streamId: 's1',
+      diagnostics: [{ uri, range: r(3, 0, 3, 4), message: 'problem 3', severity: 1, source: 'pyflakes', code: 'F401' }],
+    });
+  });
+
+  it('leaves out an empty selection (the cursor), no editor, and no problems', () => {
+    expect(editArguments('x', { uri, range: r(3, 2, 3, 2) }, [], 's')).toEqual({ instruction: 'x', uri, streamId: 's' });
+    expect(editArguments('x', undefined, [{ uri, diagnostics: [] }], 's')).toEqual({ instruction: 'x', streamId: 's' });
+  });
+
+  it('refuses an empty instruction', () => {
+    expect(() => editArguments('   ', undefined, [], 's')).toThrow(/empty/);
+  });
+
+  it('sends errors before warnings before the rest, the user\'s document first, and no more than the server reads', () => {
+    const many = Array.from({ length: 80 }, (_, i) => diag(i, 2));
+    const out = editDiagnostics([
+      { uri, diagnostics: [diag(9, 3), diag(2, 2)] },
+      { uri: other, diagnostics: [diag(5, 1), ...many] },
+    ]);
+    expect(out).toHaveLength(MAX_EDIT_DIAGNOSTICS);
+    expect(out.slice(0, 2).map((d) => [d.uri, d.range.start.line, d.severity])).toEqual([
+      [other, 5, 1],
+      [uri, 2, 2],
+    ]);
+    expect(out.some((d) => d.severity === 3)).toBe(false); // the information was cut, not an error
+  });
+
+  it('cuts a long message, and reads a Markdown one', () => {
+    const [long] = editDiagnostics([{ uri, diagnostics: [diag(1, 1, 'x'.repeat(5000))] }]);
+    expect(long?.message).toHaveLength(MAX_DIAGNOSTIC_MESSAGE);
+    const [md] = editDiagnostics([{ uri, diagnostics: [{ range: r(0, 0, 0, 1), message: { kind: 'markdown', value: '**bad**' } }] }]);
+    expect(md).toEqual({ uri, range: r(0, 0, 0, 1), message: '**bad**' });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageResult } from '../src/protocol';
-import { ERROR_MS, StatusModel, describeUsage, formatTokens, formatUsd, parseUsage, rewriteOutcome, usageReport } from '../src/status';
+import { ERROR_MS, StatusModel, describeUsage, editOutcome, formatTokens, formatUsd, parseUsage, rewriteOutcome, usageReport } from '../src/status';
 
 const usage = (over: Partial<UsageResult> = {}): UsageResult => ({
   requests: 3,
@@ -188,5 +188,33 @@ describe('rewriteOutcome', () => {
     expect(rewriteOutcome({ status: 'stopped' })).toEqual({ kind: 'cancelled' });
     expect(rewriteOutcome({ status: 'cancelled' })).toEqual({ kind: 'cancelled' });
     expect(rewriteOutcome(null)).toEqual({ kind: 'cancelled' });
+  });
+});
+
+describe('a change across files in the status bar', () => {
+  it('shows the review while a change across files waits, and says how to decide it', () => {
+    const m = new StatusModel();
+    m.setChanges(1);
+    const view = m.view(0);
+    expect(view).toMatchObject({ state: 'review', text: '$(diff) Kimi review' });
+    expect(view.tooltip).toContain('A Kimi change across files waits for review: Accept All, Accept Files... or Reject All');
+    expect(view.tooltip).not.toContain('with the cursor in it');
+    m.setReviews(1, false);
+    expect(m.view(0).tooltip).toMatch(/A Kimi change waits for review: with the cursor in it.*\nA Kimi change across files waits/);
+    m.setReviews(0, false);
+    m.setChanges(0);
+    expect(m.state(0)).toBe('idle');
+  });
+
+  it('reads kimi.edit results: proposed, applied and unchanged are done, failed is an error, cancelled is quiet', () => {
+    expect(editOutcome({ status: 'proposed' })).toEqual({ kind: 'done' });
+    expect(editOutcome({ status: 'applied' })).toEqual({ kind: 'done' });
+    expect(editOutcome({ status: 'unchanged', message: 'Nothing to do.' })).toEqual({ kind: 'done' });
+    expect(editOutcome({ status: 'failed', message: 'Kimi edit failed: the model server is down.' })).toEqual({
+      kind: 'error',
+      message: 'Kimi edit failed: the model server is down.',
+    });
+    expect(editOutcome({ status: 'cancelled' })).toEqual({ kind: 'cancelled' });
+    expect(editOutcome(undefined)).toEqual({ kind: 'cancelled' });
   });
 });

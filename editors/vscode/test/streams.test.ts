@@ -22,6 +22,7 @@ describe('StreamRouter', () => {
     router.listen('mine', () => calls++);
     expect(router.dispatch({ id: 'theirs', kind: 'refactor', delta: 'x', done: false })).toBe(false);
     expect(router.dispatch({ id: 'mine', kind: 'chat', delta: 'x', done: false })).toBe(false);
+    expect(router.dispatch({ id: 'theirs', kind: 'edit', delta: 'x', done: false })).toBe(false);
     expect(router.dispatch(null)).toBe(false);
     expect(calls).toBe(0);
   });
@@ -44,6 +45,17 @@ describe('parseStream', () => {
       delta: '',
       done: true,
       error: 'cancelled',
+    });
+  });
+});
+
+describe('parseStream', () => {
+  it('reads the stream of a change across files (kind "edit")', () => {
+    expect(parseStream({ id: 'e1', kind: 'edit', delta: 'Reading pricing.py.', done: false })).toEqual({
+      id: 'e1',
+      kind: 'edit',
+      delta: 'Reading pricing.py.',
+      done: false,
     });
   });
 });
