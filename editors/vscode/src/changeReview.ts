@@ -219,11 +219,12 @@ export class ChangeReview implements vscode.Disposable {
   }
 
   /**
-   * Kimi: Undo Last Kimi Edit, when the last Kimi change accepted is a change across
-   * files: every file restored, the files it created deleted. False when it is not.
+   * Kimi: Undo Last Kimi Edit, when the last change across files accepted came after the
+   * active document's last rewrite: every file restored, the files it created deleted.
+   * False when there is no such change (the document's own undo goes on).
    */
-  async undoLast(): Promise<boolean> {
-    const target = this.store.undoTarget();
+  async undoLast(activeUri?: string): Promise<boolean> {
+    const target = this.store.undoTarget(activeUri === undefined ? undefined : normal(activeUri));
     if (target.kind !== 'change') {
       return false;
     }
@@ -251,8 +252,8 @@ export class ChangeReview implements vscode.Disposable {
     if (n === undefined) {
       const r = typeof params === 'object' && params !== null ? (params as Record<string, unknown>) : {};
       if (typeof r['proposalId'] === 'string') {
-        if (r['state'] === 'applied') {
-          this.store.rewriteAccepted(r['proposalId']);
+        if (r['state'] === 'applied' && typeof r['uri'] === 'string') {
+          this.store.rewriteAccepted(r['proposalId'], normal(r['uri']));
         } else if (r['state'] === 'undone') {
           this.store.forgetAccepted(r['proposalId']);
         }

@@ -128,8 +128,8 @@ const KEEP_ACCEPTED = 20;
 /** The changes waiting for review, and the order in which Kimi changes were accepted. */
 export class ChangeStore {
   private readonly pending = new Map<string, PendingChange>();
-  /** Accepted changes (with their `files`) and rewrites (without), oldest first. */
-  private accepted: { id: string; files?: AcceptedFile[] }[] = [];
+  /** Accepted changes (with their `files`) and rewrites (with their document), oldest first. */
+  private accepted: { id: string; files?: AcceptedFile[]; uri?: string }[] = [];
 
   add(change: PendingChange): void {
     this.pending.set(change.id, change);
@@ -173,9 +173,9 @@ export class ChangeStore {
     this.remember({ id, files: files.map((f) => ({ uri: f.uri, kind: f.kind })) });
   }
 
-  /** A rewrite (refactor, fix) was applied. */
-  rewriteAccepted(id: string): void {
-    this.remember({ id });
+  /** A rewrite (refactor, fix) of document `uri` was applied. */
+  rewriteAccepted(id: string, uri: string): void {
+    this.remember({ id, uri });
   }
 
   /** An accepted change or rewrite was undone, or can no longer be: forget it. */
@@ -184,11 +184,12 @@ export class ChangeStore {
   }
 
   /**
-   * What to undo first: the change across files when it is the last Kimi change accepted,
-   * else the active document's last change (the server knows which).
+   * What to undo first: the last change across files accepted, unless a rewrite of the
+   * active document (`activeUri`) was accepted after it; then, or when there is none, the
+   * active document's last change (the server knows which).
    */
-  undoTarget(): UndoTarget {
-    const last = this.accepted.at(-1);
+  undoTarget(activeUri?: string): UndoTarget {
+    const last = [...this.accepted].reverse().find((a) => a.files !== undefined || (activeUri !== undefined && a.uri === activeUri));
     return last?.files !== undefined ? { kind: 'change', id: last.id, files: last.files } : { kind: 'document' };
   }
 
@@ -200,7 +201,7 @@ export class ChangeStore {
     return ids;
   }
 
-  private remember(entry: { id: string; files?: AcceptedFile[] }): void {
+  private remember(entry: { id: string; files?: AcceptedFile[]; uri?: string }): void {
     this.accepted = this.accepted.filter((a) => a.id !== entry.id);
     this.accepted.push(entry);
     if (this.accepted.length > KEEP_ACCEPTED) {

@@ -271,8 +271,8 @@ export class Commands {
   }
 
   async undo(): Promise<void> {
-    // The last Kimi change accepted was a change across files: undo all of it.
-    if (await this.deps.changes.undoLast()) {
+    // The last change across files accepted, unless this file's last rewrite came after it.
+    if (await this.deps.changes.undoLast(vscode.window.activeTextEditor?.document.uri.toString())) {
       return;
     }
     const editor = this.editor('undo the last Kimi edit in');

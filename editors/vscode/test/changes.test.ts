@@ -116,10 +116,11 @@ describe('ChangeStore', () => {
     store.changeAccepted('c1', [{ uri: PRICING, kind: 'edit' }, { uri: TEST, kind: 'create' }]);
     expect(store.size).toBe(0);
     expect(store.undoTarget()).toEqual({ kind: 'change', id: 'c1', files: [{ uri: PRICING, kind: 'edit' }, { uri: TEST, kind: 'create' }] });
-    store.rewriteAccepted('r1'); // a refactor accepted since: it comes first
-    expect(store.undoTarget()).toEqual({ kind: 'document' });
-    store.forgetAccepted('r1'); // ... and once it is undone, the change is next
-    expect(store.undoTarget()).toMatchObject({ kind: 'change', id: 'c1' });
+    store.rewriteAccepted('r1', PRICING); // a refactor of pricing.py accepted since
+    expect(store.undoTarget(PRICING)).toEqual({ kind: 'document' }); // in pricing.py it comes first
+    expect(store.undoTarget(CHECKOUT)).toMatchObject({ kind: 'change', id: 'c1' }); // elsewhere the change does
+    store.forgetAccepted('r1'); // ... and once it is undone, the change is next in pricing.py too
+    expect(store.undoTarget(PRICING)).toMatchObject({ kind: 'change', id: 'c1' });
     store.forgetAccepted('c1');
     expect(store.undoTarget()).toEqual({ kind: 'document' });
   });
