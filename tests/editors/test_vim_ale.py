@@ -65,6 +65,7 @@ def readme_vimrc() -> str:
     `kimi-lsp --editor-path vim`: the kimi-lsp the tests run)."""
     text = (REPO / "editors" / "vim" / "README.md").read_text(encoding="utf-8")
     (block,) = [b for b in re.findall(r"^```vim\n(.*?)^```", text, re.M | re.S) if ".vimrc" in b]
+    assert isinstance(block, str)
     return block
 
 
@@ -107,11 +108,11 @@ async def test_vim_ale_explain_code_action_completion(editor: EditorSession) -> 
     editor.sim.script(
         Turn(content="`total_price` adds tax.", chunk_chars=4),
         Turn(content="`greet` says hello."),
-        Turn(content="<completion>return a + b</completion>"),
+        Turn(content="<completion>total = a + b\n    return total</completion>"),
     )
     obs = await run_vim(editor, "ale_e2e", file)
     assert obs["filetype"] == "python"
-    assert obs["omnifunc"] == "ale#completion#OmniFunc"
+    assert obs["omnifunc"] == "kimi#complete#omnifunc"
     assert obs["ale_linters"][-1] == "kimi"  # added to ALE's defaults for python
     # :KimiExplain: the preview window shows the explanation; the cursor stays put.
     assert obs["explained"] == "`total_price` adds tax."
@@ -123,10 +124,83 @@ async def test_vim_ale_explain_code_action_completion(editor: EditorSession) -> 
         assert title in menu
     assert obs["action_explained"] == "`greet` says hello."
     assert obs["action_preview"] == ["`greet` says hello."]
-    # Completion through ALE's omnifunc inserts the Kimi item.
-    assert obs["completed"] == "    return a + b"
+    # <C-x><C-o> (the plugin's omnifunc) inserts the whole multi-line Kimi item.
+    assert obs["completed"] == ["def add(a, b):", "    total = a + b", "    return total"]
     assert "Kimi: nothing was running." in obs["messages"]
     explain, action, completion = chat_requests(editor.sim)
     assert selection_sent(explain) == "".join(SAMPLE.splitlines(keepends=True)[:3])
     assert "greet" in selection_sent(action)
     assert "<CURSOR>" in json.dumps(completion)
+
+
+GREET = 'def greet(name):\n    return f"hello {name}"\n'
+DOCUMENTED = '''\
+def total_price(items, tax_rate):
+    """Return the total price, tax included."""
+    subtotal = sum(item.price * item.quantity for item in items)
+    return subtotal * (1 + tax_rate)
+'''
+
+
+def fenced(code: str) -> str:
+    return f"```python\n{code}```"
+
+
+async def test_vim_ale_review_accept_reject(editor: EditorSession) -> None:
+    """ALE declares no applyEdit: kimi-lsp answers newText + range + version, and the
+    plugin shows the proposal (virtual lines above the original, a diff in the preview
+    window), applies it on :KimiAccept (one undo step) unless its lines changed, drops it
+    on :KimiReject (stopping it while it is written); also for a rewrite chosen from ALE's
+    code actions and for :KimiFix. ALE's own completion does not ask kimi-lsp."""
+    file = editor.write("shop.py", SAMPLE)
+    editor.sim.script(
+        Turn(content=fenced(GREET), chunk_chars=6),
+        Turn(content=fenced(DOCUMENTED)),
+        Turn(content=fenced(GREET)),
+        Turn(content=fenced(GREET)),
+        Turn(content=fenced(GREET)),
+        Turn(content=fenced(GREET), chunk_chars=4, stall_after=6),
+        Turn(content=fenced(GREET)),
+    )
+    obs = await run_vim(editor, "ale_review", file)
+    original = SAMPLE.split("\n")[:-1]
+    greeted = original[:5] + GREET.split("\n")[:-1] + original[7:]
+    proposal = obs["proposal"]
+    assert proposal["newText"] == GREET
+    assert proposal["range"] == {
+        "start": {"line": 5, "character": 0},
+        "end": {"line": 7, "character": 0},
+    }
+    assert isinstance(proposal["version"], int)
+    assert obs["lines_while_proposed"] == original
+    assert obs["preview"][0].startswith("Kimi proposes a change to lines 6-7")
+    assert obs["preview"][1:] == [
+        "@@ -6,2 +6,2 @@",
+        "-def greet(name):",
+        '-    return "hello " + name',
+        "+def greet(name):",
+        '+    return f"hello {name}"',
+    ]
+    # A line naming the commands and the two proposed lines, as virtual text above line 6
+    # (Vim 9.0's prop_list() does not give their text); the original lines highlighted.
+    assert [lnum for lnum, kind, _ in obs["props"] if kind == "kimi_proposed"] == [6, 6, 6]
+    assert [lnum for lnum, kind, _ in obs["props"] if kind == "kimi_original"] == [6, 7]
+    assert obs["accepted"] == greeted
+    assert not [p for p in obs["props_after_accept"] if p[1].startswith("kimi")]
+    assert obs["preview_after_accept"] == 0
+    assert obs["undone"] == original
+    assert obs["rejected"] == original
+    assert not [p for p in obs["props_after_reject"] if p[1].startswith("kimi")]
+    assert obs["proposal_after_reject"] == {}
+    assert obs["refused"] is True
+    assert obs["still_proposed"] is True
+    assert any("were edited since it was proposed" in m for m in obs["messages"])
+    assert "Kimi: Simplify" in "\n".join(obs["action_menu"])
+    assert obs["action_accepted"] == greeted
+    assert obs["fixed"] == greeted
+    assert obs["rejected_while_writing"] == original
+    assert obs["after_stopped"] == greeted
+    assert obs["ale_completion_request"] == 0
+    requests = chat_requests(editor.sim)
+    assert len(requests) == 7
+    assert "use an f-string" in requests[4]["messages"][-1]["content"]

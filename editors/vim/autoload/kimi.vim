@@ -1,16 +1,15 @@
-" kimi-lsp for Vim 9 through ALE: the linter definition, the explanation in the preview
-" window, and the commands. ALE runs the server and keeps the documents in sync; this file
-" sends kimi-lsp's commands over ALE's connection and listens to it for what ALE ignores
-" (`kimi/stream` notifications and the answer of an explain code action).
+" kimi-lsp for Vim 9 through ALE: the linter definition, the connection, the explanation
+" in the preview window, and the commands. ALE runs the server and keeps the documents in
+" sync; this file sends kimi-lsp's commands over ALE's connection and listens to it for
+" what ALE ignores (`kimi/stream` notifications, the answers of code actions).
+" Rewrites reviewed before they land: autoload/kimi/review.vim; completion:
+" autoload/kimi/complete.vim.
 
-let s:PLACEHOLDER = '_Kimi is thinking…_'
 let s:MARKERS = ['.git', 'pyproject.toml', 'setup.py', 'package.json', 'Cargo.toml',
 \   'go.mod', 'pom.xml', 'build.gradle', 'Makefile']
 
-" Requests sent by this file, by ALE's request id: {'kind': ..., 'conn': ..., 'stream': ...}.
+" Requests sent by the plugin, by ALE's request id: {'kind': ..., 'conn': ..., ...}.
 let s:requests = get(s:, 'requests', {})
-" The explanation shown in the preview window: its stream id, text, and whether it runs.
-let s:explain = get(s:, 'explain', {'stream': '', 'text': '', 'running': 0, 'request': 0})
 let s:counter = get(s:, 'counter', 0)
 
 function! s:echo(message, ...) abort
@@ -18,6 +17,10 @@ function! s:echo(message, ...) abort
   execute 'echohl' l:group
   echomsg a:message
   echohl None
+endfunction
+
+function! kimi#echo(message, ...) abort
+  call s:echo(a:message, a:0 ? a:1 : 'None')
 endfunction
 
 " The project root: the nearest folder with one of s:MARKERS, else the file's folder.
@@ -87,8 +90,8 @@ function! kimi#define_linters() abort
   endfor
 endfunction
 
-" ALE's omnifunc in kimi's filetypes, unless the buffer has one of its own (one that is not
-" a $VIMRUNTIME default), or always (g:kimi_set_omnifunc = 2).
+" Kimi's omnifunc in kimi's filetypes, unless the buffer has one of its own (one that is
+" not a $VIMRUNTIME default or ALE's), or always (g:kimi_set_omnifunc = 2).
 function! kimi#set_omnifunc() abort
   let l:mode = get(g:, 'kimi_set_omnifunc', 1)
   if l:mode == 0 || index(get(g:, 'kimi_filetypes', []), &filetype) < 0
@@ -98,8 +101,8 @@ function! kimi#set_omnifunc() abort
   let l:script = substitute(l:current, '#[^#]*$', '', '')
   let l:default = l:current =~# '#'
   \   && !empty(globpath($VIMRUNTIME, 'autoload/' . substitute(l:script, '#', '/', 'g') . '.vim'))
-  if l:mode == 2 || empty(l:current) || l:default
-    setlocal omnifunc=ale#completion#OmniFunc
+  if l:mode == 2 || empty(l:current) || l:default || l:current is# 'ale#completion#OmniFunc'
+    setlocal omnifunc=kimi#complete#omnifunc
   endif
 endfunction
 
@@ -132,9 +135,14 @@ endfunction
 
 function! s:ready(details, Callback) abort
   let l:conn = a:details.connection_id
+  call kimi#complete#hide_from_ale(l:conn)
   call ale#lsp#RegisterCallback(l:conn, function('kimi#on_message'))
   call ale#lsp#NotifyForChanges(l:conn, a:details.buffer)
   call a:Callback(l:conn)
+endfunction
+
+function! kimi#connect(buffer, Callback) abort
+  call s:connect(a:buffer, a:Callback)
 endfunction
 
 " Listen to the connection of the current buffer (ALE started a language server for it).
@@ -160,12 +168,39 @@ function! s:execute(conn, command, arguments, kind, ...) abort
   return l:id
 endfunction
 
+function! kimi#execute(conn, command, arguments, kind, ...) abort
+  return s:execute(a:conn, a:command, a:arguments, a:kind, a:0 ? a:1 : {})
+endfunction
+
+" Send any request; `Callback(message)` gets its answer.
+function! kimi#request(conn, method, params, Callback) abort
+  let l:id = ale#lsp#Send(a:conn, [0, a:method, a:params])
+  if l:id > 0
+    let s:requests[l:id] = {'kind': 'callback', 'conn': a:conn, 'callback': a:Callback}
+  endif
+  return l:id
+endfunction
+
+" Cancel a request the plugin sent (`$/cancelRequest`); its answer is then ignored.
+function! kimi#cancel_request(conn, id) abort
+  let s:requests[a:id] = {'kind': 'ignore', 'conn': a:conn}
+  call ale#lsp#Send(a:conn, [1, '$/cancelRequest', {'id': a:id}])
+endfunction
+
+function! kimi#stream_id() abort
+  let s:counter += 1
+  return printf('vim-%d-%d', getpid(), s:counter)
+endfunction
+
 " --- the preview window ---------------------------------------------------------------
 
-" The explanation's scratch buffer (kept by number: bufnr() would take a name as a pattern).
-" Markdown syntax, not filetype, so that ALE leaves it alone.
-function! s:preview_buffer() abort
-  let l:buffer = get(s:, 'preview_nr', -1)
+" The plugin's scratch buffers, by name ('kimi_explain', 'kimi_proposal'), kept by number
+" (bufnr() would take a name as a pattern). Syntax, not filetype, so that ALE leaves them
+" alone.
+let s:scratch = get(s:, 'scratch', {})
+
+function! s:scratch_buffer(name, syntax) abort
+  let l:buffer = get(s:scratch, a:name, -1)
   if l:buffer < 0 || !bufexists(l:buffer)
     let l:buffer = bufadd('')
     call bufload(l:buffer)
@@ -173,60 +208,59 @@ function! s:preview_buffer() abort
     call setbufvar(l:buffer, '&bufhidden', 'hide')
     call setbufvar(l:buffer, '&swapfile', 0)
     call setbufvar(l:buffer, '&buflisted', 0)
-    call setbufvar(l:buffer, '&syntax', 'markdown')
+    call setbufvar(l:buffer, '&syntax', a:syntax)
     call setbufvar(l:buffer, 'ale_enabled', 0)
-    let s:preview_nr = l:buffer
+    let s:scratch[a:name] = l:buffer
   endif
   return l:buffer
 endfunction
 
-" Show the explanation buffer in the preview window (opened if needed), cursor unmoved.
-function! s:preview_show() abort
-  let l:buffer = s:preview_buffer()
+" Whether the scratch buffer `name` exists.
+function! kimi#preview_exists(name) abort
+  return get(s:scratch, a:name, -1) > 0 && bufexists(s:scratch[a:name])
+endfunction
+
+" The number of the scratch buffer `name` (-1 when there is none).
+function! kimi#preview_buffer(name) abort
+  return kimi#preview_exists(a:name) ? s:scratch[a:name] : -1
+endfunction
+
+" Put `lines` in the scratch buffer `name` (made with `syntax`); its number.
+function! kimi#preview_set(name, lines, syntax) abort
+  let l:buffer = s:scratch_buffer(a:name, a:syntax)
+  call setbufvar(l:buffer, '&modifiable', 1)
+  silent call deletebufline(l:buffer, 1, '$')
+  call setbufline(l:buffer, 1, a:lines)
+  call setbufvar(l:buffer, '&modifiable', 0)
+  return l:buffer
+endfunction
+
+" Show `buffer` in the preview window (opened if needed), the cursor unmoved.
+function! kimi#preview_show(buffer) abort
   for l:info in getwininfo()
     if getwinvar(l:info.winid, '&previewwindow')
-      if l:info.bufnr != l:buffer
-        call win_execute(l:info.winid, 'silent keepalt buffer ' . l:buffer)
+      if l:info.bufnr != a:buffer
+        call win_execute(l:info.winid, 'silent keepalt buffer ' . a:buffer)
       endif
       return
     endif
   endfor
   let l:window = win_getid()
   execute 'silent keepalt botright' &previewheight . 'split'
-  execute 'silent keepalt buffer' l:buffer
+  execute 'silent keepalt buffer' a:buffer
   setlocal previewwindow winfixheight wrap linebreak
   call win_gotoid(l:window)
 endfunction
 
-function! s:preview_set(lines) abort
-  let l:buffer = s:preview_buffer()
-  call setbufvar(l:buffer, '&modifiable', 1)
-  silent call deletebufline(l:buffer, 1, '$')
-  call setbufline(l:buffer, 1, a:lines)
-  call setbufvar(l:buffer, '&modifiable', 0)
-endfunction
-
-function! s:explain_begin(stream, request) abort
-  let s:explain = {'stream': a:stream, 'text': '', 'running': 1, 'request': a:request}
-  call s:preview_set([s:PLACEHOLDER])
-  call s:preview_show()
-endfunction
-
-function! s:explain_text(text) abort
-  let s:explain.text = a:text
-  call s:preview_set(split(a:text, "\n", 1))
-endfunction
-
-function! s:explain_end(note) abort
-  if !s:explain.running
-    return
-  endif
-  let s:explain.running = 0
-  let l:text = s:explain.text
-  if !empty(a:note)
-    let l:text = (empty(l:text) ? '' : l:text . "\n\n") . a:note
-  endif
-  call s:explain_text(empty(l:text) ? '_(no explanation)_' : l:text)
+" Close the preview window if it shows the scratch buffer `name`.
+function! kimi#preview_close(name) abort
+  let l:buffer = get(s:scratch, a:name, -1)
+  for l:info in getwininfo()
+    if getwinvar(l:info.winid, '&previewwindow') && l:info.bufnr == l:buffer
+      pclose
+      return
+    endif
+  endfor
 endfunction
 
 " --- messages from the server ---------------------------------------------------------
@@ -241,26 +275,12 @@ function! kimi#on_message(conn_id, message) abort
 endfunction
 
 function! s:on_stream(params) abort
-  if type(a:params) isnot v:t_dict || get(a:params, 'kind', '') isnot# 'explain'
+  if type(a:params) isnot v:t_dict
     return
-  endif
-  let l:stream = get(a:params, 'id', '')
-  if l:stream isnot# s:explain.stream
-    if get(a:params, 'done', v:false) is v:true
-      return
-    endif
-    " An explanation this file did not start (the "Kimi: Explain" code action): show it.
-    call s:explain_begin(l:stream, 0)
-  endif
-  let l:delta = get(a:params, 'delta', '')
-  if type(l:delta) is v:t_string && !empty(l:delta) && s:explain.running
-    call s:explain_text(s:explain.text . l:delta)
-  endif
-  if get(a:params, 'done', v:false) is v:true
-    let l:error = get(a:params, 'error', v:null)
-    if type(l:error) is v:t_string
-      call s:explain_end(l:error is# 'cancelled' ? '_Cancelled._' : '**Kimi failed:** ' . l:error)
-    endif
+  elseif index(['refactor', 'fix'], get(a:params, 'kind', '')) >= 0
+    call kimi#review#on_stream(a:params)
+  elseif get(a:params, 'kind', '') is# 'explain'
+    call kimi#explain#on_stream(a:params)
   endif
 endfunction
 
@@ -272,28 +292,29 @@ function! s:on_answer(message) abort
   let l:result = get(a:message, 'result', v:null)
   let l:error = get(a:message, 'error', {})
   if empty(l:request)
-    " The answer to ALE's own request: keep the text of an explain code action's.
-    if type(l:result) is v:t_dict && type(get(l:result, 'markdown')) is v:t_string
-    \&& get(l:result, 'streamId', '') is# s:explain.stream
-      call s:explain_text(l:result.markdown)
-      let s:explain.running = 0
+    " The answer to ALE's own request: an explain code action's, its code actions, or
+    " the rewrite one of them ran. ALE keeps errors to itself: say them (such as "Kimi:
+    " Refactor..." answered that it needs an instruction): those of Kimi's commands.
+    if !empty(l:error) && get(l:error, 'message', '') =~? 'kimi'
+    \&& index([-32800, -32801], get(l:error, 'code', 0)) < 0
+      call s:echo('Kimi: ' . substitute(get(l:error, 'message', 'unknown error'),
+      \   '^Kimi: ', '', ''), 'ErrorMsg')
+    elseif !kimi#explain#on_other_answer(l:result)
+      call kimi#review#on_other_answer(l:result)
     endif
     return
   endif
-  if l:request.kind is# 'explain'
-    if l:request.stream isnot# s:explain.stream
-      return
-    elseif !empty(l:error)
-      let l:why = get(l:error, 'message', 'unknown error')
-      call s:explain_end(get(l:error, 'code', 0) == -32800 ? '_Cancelled._' : '**Kimi failed:** ' . l:why)
-    elseif type(l:result) is v:t_dict && type(get(l:result, 'markdown')) is v:t_string
-      call s:explain_text(l:result.markdown)
-      let s:explain.running = 0
-    else
-      call s:explain_end('')
-    endif
+  if l:request.kind is# 'ignore'
+    return
+  elseif l:request.kind is# 'callback'
+    call l:request.callback(a:message)
+  elseif l:request.kind is# 'rewrite'
+    call kimi#review#on_answer(l:request, a:message)
+  elseif l:request.kind is# 'explain'
+    call kimi#explain#on_answer(l:request, a:message)
   elseif !empty(l:error)
-    call s:echo('Kimi: ' . get(l:error, 'message', 'unknown error'), 'ErrorMsg')
+    call s:echo('Kimi: ' . substitute(get(l:error, 'message', 'unknown error'),
+    \   '^Kimi: ', '', ''), 'ErrorMsg')
   elseif l:request.kind is# 'usage'
     call s:echo(kimi#usage_line(l:result))
   elseif l:request.kind is# 'cancel'
@@ -308,31 +329,18 @@ function! s:uri(buffer) abort
   return ale#util#ToURI(expand('#' . a:buffer . ':p'))
 endfunction
 
-" :[range]KimiExplain — explain whole lines; the answer streams into the preview window.
-function! kimi#explain(line1, line2) abort
-  let l:buffer = bufnr('')
-  let l:range = {
-  \   'start': {'line': a:line1 - 1, 'character': 0},
-  \   'end': {'line': a:line2, 'character': 0},
-  \}
-  let s:counter += 1
-  let l:stream = printf('vim-%d-%d', getpid(), s:counter)
-  let l:argument = {'uri': s:uri(l:buffer), 'range': l:range, 'streamId': l:stream}
-  call s:explain_begin(l:stream, 0)
-  call s:connect(l:buffer, {conn -> s:explain_send(conn, l:argument)})
+function! kimi#uri(buffer) abort
+  return s:uri(a:buffer)
 endfunction
 
-function! s:explain_send(conn, argument) abort
-  let s:explain.request = s:execute(a:conn, 'kimi.explain', [a:argument], 'explain',
-  \   {'stream': a:argument.streamId})
-endfunction
-
-function! kimi#show_explanation() abort
-  if get(s:, 'preview_nr', -1) < 0 || !bufexists(s:preview_nr)
-    call s:echo('Kimi: there is no explanation to show.')
-    return
-  endif
-  call s:preview_show()
+" The buffer of the document `uri` (0 when none).
+function! kimi#buffer_of(uri) abort
+  for l:info in getbufinfo({'bufloaded': 1})
+    if !empty(l:info.name) && s:uri(l:info.bufnr) is# a:uri
+      return l:info.bufnr
+    endif
+  endfor
+  return 0
 endfunction
 
 " :KimiCancel — stop the explanation and the Kimi commands of this buffer.
@@ -340,7 +348,7 @@ function! kimi#cancel() abort
   let l:buffer = bufnr('')
   let l:stopped = 0
   for [l:id, l:request] in items(s:requests)
-    if l:request.kind is# 'explain' && s:explain.running
+    if l:request.kind is# 'explain' && kimi#explain#running()
       call ale#lsp#Send(l:request.conn, [1, '$/cancelRequest', {'id': str2nr(l:id)}])
       let l:stopped += 1
     endif
@@ -368,7 +376,16 @@ function! kimi#usage_line(usage) abort
   \   l:Get('promptTokens'), l:Get('completionTokens'), l:cost_text)
 endfunction
 
-" For tests and statuslines: the explanation shown ({'stream', 'text', 'running'}).
+" :[range]KimiExplain, :KimiExplainShow and the explanation shown ({'stream', 'text',
+" 'running'}): autoload/kimi/explain.vim.
+function! kimi#explain(line1, line2) abort
+  call kimi#explain#run(a:line1, a:line2)
+endfunction
+
+function! kimi#show_explanation() abort
+  call kimi#explain#show()
+endfunction
+
 function! kimi#explanation() abort
-  return copy(s:explain)
+  return kimi#explain#state()
 endfunction

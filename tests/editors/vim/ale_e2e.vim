@@ -1,6 +1,6 @@
 " Vim 9 + ALE + editors/vim against the real server: :KimiUsage, :KimiExplain into the
 " preview window, the "Kimi: Explain" code action through ALE's :ALECodeAction, completion
-" through ALE's omnifunc, :KimiCancel with nothing running.
+" through the plugin's omnifunc, :KimiCancel with nothing running.
 source <sfile>:h/harness.vim
 
 " ALE asks which code action to run with input(): answer as a user would, by the number of
@@ -48,7 +48,7 @@ try
   " Completion: <C-x><C-o> at the end of the empty body line; the first item is inserted.
   call cursor(line('$'), 1)
   execute "normal! A\<C-x>\<C-o>"
-  let g:obs.completed = getline('$')
+  let g:obs.completed = getline(line('$') - 2, '$')
 
   KimiCancel
   call T_wait(10, {-> s:said('Kimi: nothing was running.')}, 'the answer of :KimiCancel')
