@@ -148,6 +148,10 @@ def _client(progress: list[str], buffer: DemoBuffer) -> LanguageClient:
         if params.delta and params.kind == "explain":
             _say(params.delta, end="")
 
+    @client.feature("kimi/proposal")
+    def on_proposal(params: Any) -> None:
+        return None  # the demo reads the proposal from the document itself
+
     @client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
     def on_create(params: types.WorkDoneProgressCreateParams) -> None:
         return None
@@ -192,6 +196,12 @@ async def _refactor_and_undo(client: LanguageClient, buffer: DemoBuffer) -> None
         )
     )
     status = result.get("status") if isinstance(result, dict) else getattr(result, "status", "?")
+    if status == "proposed":  # shown above the original for review: accept it
+        _say(f"Refactor proposed in {len(buffer.edits)} edits, above the original; accepting it.")
+        answer: Any = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="kimi.accept", arguments=[{"uri": buffer.uri}])
+        )
+        status = answer.get("status") if isinstance(answer, dict) else answer.status
     _say(f"Refactor {status} in {len(buffer.edits)} edits. The function now reads:\n")
     for line in buffer.text.splitlines()[first : last + 1]:
         _say(f"    {line}")
