@@ -10,6 +10,9 @@ kimi-lsp --editor-path nvim|emacs|vim  print where that editor's plugin files ar
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import socket
 import sys
 
 from kimi_lsp import __version__
@@ -30,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--stdio", action="store_true", help="serve on stdio (the default)")
     parser.add_argument("--tcp", action="store_true", help="serve on TCP instead of stdio")
     parser.add_argument("--host", default="127.0.0.1", help="TCP host (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=2087, help="TCP port (default 2087)")
+    parser.add_argument("--port", type=_port, default=2087, help="TCP port (default 2087)")
     parser.add_argument("--log-file", help="write logs to this file instead of stderr")
     parser.add_argument(
         "--log-level", choices=["error", "warning", "info", "debug"], help="overrides kimi.logLevel"
@@ -40,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--simulator", action="store_true", help="use the simulator even with a key")
     sim = sub.add_parser("simulator", help="run the built-in Kimi simulator")
     sim.add_argument("--host", dest="sim_host", default="127.0.0.1")
-    sim.add_argument("--port", dest="sim_port", type=int, default=8765)
+    sim.add_argument("--port", dest="sim_port", type=_port, default=8765)
     sim.add_argument("--api-key", default=None, help="the key clients must send")
     sim.add_argument(
         "--chaos",
@@ -65,6 +68,29 @@ def _parser() -> argparse.ArgumentParser:
         help="fast: answer at once; kimi: Kimi K2.7 Code's time to first token and token rate",
     )
     return parser
+
+
+def _port(text: str) -> int:
+    """A TCP port number (0 lets the system choose one)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return port
+
+
+def _cannot_listen(what: str, host: str, port: int, error: OSError) -> int:
+    """One sentence on stderr for an address that cannot be listened on; exit code 2."""
+    if error.errno == errno.EADDRINUSE:
+        why = f"{host}:{port} is already in use. Stop what listens there, or choose another --port."
+    else:
+        code = error.errno or 0
+        reason = os.strerror(code).lower() if code > 0 else "the host name cannot be resolved"
+        why = f"cannot listen on {host}:{port} ({reason}). Choose another --host or --port."
+    print(f"{what}: {why}", file=sys.stderr)
+    return 2
 
 
 def _print_editor_path(name: str) -> int:
@@ -100,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
             print(exc, file=sys.stderr)
             return 2
         timing = {"pace": args.pace, "latency": args.latency, "profile": args.profile}
-        run(args.sim_host, args.sim_port, key, chaos, cassette=cassette, **timing)
+        try:
+            run(args.sim_host, args.sim_port, key, chaos, cassette=cassette, **timing)
+        except OSError as error:  # raised before anything listens: the address is refused
+            return _cannot_listen("kimi-lsp simulator", args.sim_host, args.sim_port, error)
         return 0
     from kimi_lsp import logs
     from kimi_lsp.server import create_server
@@ -109,8 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     server = create_server()
     server.session.runtime.log_level_override = args.log_level
     if args.tcp:
-        print(f"kimi-lsp listening on {args.host}:{args.port}", file=sys.stderr)
-        server.start_tcp(args.host, args.port)
+        try:
+            socket.create_server((args.host, args.port)).close()  # say so before "listening"
+            print(f"kimi-lsp listening on {args.host}:{args.port}", file=sys.stderr)
+            server.start_tcp(args.host, args.port)
+        except OSError as error:
+            return _cannot_listen("kimi-lsp", args.host, args.port, error)
     else:
         server.start_io()
     return server.kimi_protocol.exit_code()  # LSP: 0 after a shutdown request, 1 without

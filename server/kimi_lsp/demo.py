@@ -31,6 +31,7 @@ from kimi_lsp.demo_sample import (
     SAMPLE_PATH,
 )
 from kimi_lsp.simulator import Simulator, load_cassette
+from kimi_lsp.wording import usd
 
 _KEY_VARS = ("KIMI_LSP_API_KEY", "EMPIRIOLABS_API_KEY", "AIGATEWAY_API_KEY")
 
@@ -220,7 +221,7 @@ def _usage_line(usage: Any) -> str:
         return usage.get(name) if isinstance(usage, dict) else getattr(usage, name, None)
 
     cost = get("costUsd")
-    dollars = "unknown (no price for this model)" if cost is None else f"${cost:.6f}"
+    dollars = "unknown (no price for this model)" if cost is None else usd(cost)
     return (
         f"Usage: {get('requests')} request(s), {get('promptTokens')} prompt tokens, "
         f"{get('completionTokens')} completion tokens (reasoning included). Cost: {dollars}"

@@ -3,6 +3,12 @@
 Every record passes `SecretFilter`, which removes the API keys the server knows of and
 anything shaped like a key, an `Authorization` header or the credentials of a URL
 (`https://user:password@host`, `?api_key=...`), at every level.
+
+Once the editor receives the log as `window/logMessage` (`attach_client`), stderr keeps
+warnings and errors only: editors file a server's stderr as errors (Neovim's lsp.log
+marks every line `[ERROR]`), and the rest reaches the editor's log already. A `--log-file`
+keeps everything at the chosen level. The editor gets one line per record, never a
+traceback; the file (or stderr) keeps the traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ _KEY_FIELD = re.compile(
     r"(?!\*)[^\s'\",})]+"
 )
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_CONSOLE = "kimi-lsp stderr"
+"""The name of the stderr handler `configure` installs."""
 
 
 class SecretFilter(logging.Filter):
@@ -66,6 +74,8 @@ def configure(level: str = "info", log_file: str | None = None) -> None:
         if log_file
         else logging.StreamHandler(sys.stderr)
     )
+    if not log_file:
+        handler.set_name(_CONSOLE)
     handler.setFormatter(logging.Formatter(_FORMAT))
     handler.addFilter(ExpectedErrors())
     handler.addFilter(SECRETS)
@@ -101,15 +111,36 @@ class ExpectedErrors(logging.Filter):
         return not (record.name.startswith("pygls") and code in EXPECTED_CODES)
 
 
+def attach_client(send: Callable[[int, str], None]) -> None:
+    """Mirror kimi-lsp's log to the editor through `send(type, line)` (`window/logMessage`),
+    in place of any earlier client; from now on stderr carries warnings and errors only."""
+    logger = logging.getLogger("kimi_lsp")
+    for handler in list(logger.handlers):
+        if isinstance(handler, ClientLogHandler):
+            logger.removeHandler(handler)
+    logger.addHandler(ClientLogHandler(send))
+    for handler in logging.getLogger().handlers:
+        if handler.get_name() == _CONSOLE:
+            handler.setLevel(logging.WARNING)
+
+
 class ClientLogHandler(logging.Handler):
-    """Mirrors kimi-lsp's log records to the editor as `window/logMessage`."""
+    """Mirrors kimi-lsp's log records to the editor as `window/logMessage`, one line each
+    (a traceback stays in the server's own log)."""
 
     def __init__(self, send: Callable[[int, str], None]) -> None:
         super().__init__(level=logging.INFO)
         self._send = send
         self._busy = False
         self.addFilter(SECRETS)
-        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+    def format(self, record: logging.LogRecord) -> str:
+        """`LEVEL name: message` on one line; a traceback is only pointed at."""
+        lines = record.getMessage().strip().splitlines() or [""]
+        more = " (more in the server log)" if len(lines) > 1 else ""
+        if record.exc_info or record.exc_text:
+            more = " (the traceback is in the server log)"
+        return f"{record.levelname} {record.name}: {lines[0]}{more}"
 
     def emit(self, record: logging.LogRecord) -> None:
         if self._busy:

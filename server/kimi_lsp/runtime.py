@@ -48,6 +48,8 @@ class Runtime:
         self._simulator_lock: asyncio.Lock | None = None
         self.log_level_override: str | None = None
         """`--log-level` from the command line wins over `kimi.logLevel`."""
+        self.client_name = ""
+        """The editor's `clientInfo.name`: what to do about a missing key is said its way."""
         self.reload()
 
     def reload(self, *, init_options: object = _KEEP, workspace: object = _KEEP) -> list[str]:
@@ -116,7 +118,7 @@ class Runtime:
         simulator_url = None
         if preset.name == "simulator" and not self.settings.base_url:
             simulator_url = await self._ensure_simulator()
-        return resolve.resolve_endpoint(self.settings, self.env, simulator_url)
+        return resolve.resolve_endpoint(self.settings, self.env, simulator_url, self.client_name)
 
     async def completion_endpoint(self) -> Endpoint:
         """The endpoint for ghost text (`kimi.completion.*` over the main one)."""
@@ -124,7 +126,7 @@ class Runtime:
         simulator_url = None
         if preset.name == "simulator" and not self.settings.base_url:
             simulator_url = await self._ensure_simulator()
-        return resolve.completion_endpoint(self.settings, self.env, simulator_url)
+        return resolve.completion_endpoint(self.settings, self.env, simulator_url, self.client_name)
 
     async def _ensure_simulator(self) -> str:
         if self._simulator_lock is None:

@@ -42,10 +42,18 @@ class Session:
         self.commands = RunningCommands()
         self.proposals = Proposals()
         self.ghost_text = GhostText()
-        self.client_name = ""
-        """`clientInfo.name` from initialize (e.g. "Neovim", "Visual Studio Code")."""
         self.shown_problems: list[str] = []
         """The settings problems last shown, so the same ones are not shown again."""
+
+    @property
+    def client_name(self) -> str:
+        """`clientInfo.name` from initialize (e.g. "Neovim", "Visual Studio Code"); kept by
+        the runtime, which words the API key hints for that editor."""
+        return self.runtime.client_name
+
+    @client_name.setter
+    def client_name(self, name: str) -> None:
+        self.runtime.client_name = name
 
     @property
     def per_document(self) -> tuple[PerDocument, ...]:

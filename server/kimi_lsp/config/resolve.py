@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
+from kimi_lsp.config.key_hint import key_hint as editor_key_hint
 from kimi_lsp.config.presets import PRESETS, Preset
 from kimi_lsp.config.settings import Settings
 from kimi_lsp.model.endpoint import Endpoint, Timeouts
@@ -34,15 +35,13 @@ def choose_preset(settings: Settings, env: Mapping[str, str]) -> Preset:
     return PRESETS["aigateway"]
 
 
-def key_hint(preset: Preset, own_host: bool = True) -> str:
-    """Where the user puts the key for this provider."""
-    where = (
-        "the KIMI_LSP_API_KEY environment variable or the kimi.apiKey setting; "
-        'in VS Code, run "Kimi: Set API Key"'
-    )
-    if preset.key_env and own_host:
-        return f"set {preset.key_env} (or {where})"
-    return f"set {where}"
+def key_hint(
+    preset: Preset, own_host: bool = True, editor: str = "", env: Mapping[str, str] | None = None
+) -> str:
+    """Where the user puts the key for this provider, in the way of `editor` (the client's
+    `clientInfo.name`; `config/key_hint.py`)."""
+    key_env = preset.key_env if own_host else None
+    return editor_key_hint(key_env, editor, {} if env is None else env)
 
 
 def mismatch(settings: Settings, env: Mapping[str, str]) -> str | None:
@@ -58,11 +57,15 @@ def mismatch(settings: Settings, env: Mapping[str, str]) -> str | None:
 
 
 def resolve_endpoint(
-    settings: Settings, env: Mapping[str, str], simulator_url: str | None = None
+    settings: Settings,
+    env: Mapping[str, str],
+    simulator_url: str | None = None,
+    editor: str = "",
 ) -> Endpoint:
     """The endpoint to call. Raises `NotConfigured` when a required setting is missing.
 
-    `simulator_url` is where the built-in simulator listens, for the simulator provider.
+    `simulator_url` is where the built-in simulator listens, for the simulator provider;
+    `editor` the client's name, which the key hint is worded for.
     """
     preset = choose_preset(settings, env)
     base_url = settings.base_url or preset.base_url
@@ -90,7 +93,7 @@ def resolve_endpoint(
         base_url=base_url,
         model=model,
         api_key=key,
-        key_hint=key_hint(preset, own_host),
+        key_hint=key_hint(preset, own_host, editor, env),
         accepts_reasoning_effort=preset.accepts_reasoning_effort,
         accepts_web_search=preset.accepts_web_search,
     )
@@ -136,7 +139,10 @@ def same_origin(a: str, b: str) -> bool:
 
 
 def completion_endpoint(
-    settings: Settings, env: Mapping[str, str], simulator_url: str | None = None
+    settings: Settings,
+    env: Mapping[str, str],
+    simulator_url: str | None = None,
+    editor: str = "",
 ) -> Endpoint:
     """The endpoint for ghost text: the main one, with `kimi.completion.*` overrides.
 
@@ -148,7 +154,7 @@ def completion_endpoint(
     c = settings.completion
     if c.base_url and c.model is None and settings.model is None:
         raise NotConfigured("kimi.completion.baseUrl is set: set kimi.completion.model too.")
-    main = resolve_endpoint(settings, env, simulator_url)
+    main = resolve_endpoint(settings, env, simulator_url, editor)
     base_url = c.base_url or main.base_url
     gateway = PRESETS["aigateway"].base_url
     key, hint = c.api_key, "set kimi.completion.apiKey"

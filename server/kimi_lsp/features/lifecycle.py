@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from kimi_lsp.logs import ClientLogHandler, set_level
+from kimi_lsp.logs import attach_client, set_level
 from kimi_lsp.text import encoding_name
+from kimi_lsp.wording import sentences
 
 if TYPE_CHECKING:
     from kimi_lsp.lsp.language_server import KimiLanguageServer
@@ -89,15 +90,12 @@ def _show_problems(ls: KimiLanguageServer, problems: list[str]) -> None:
     """Show settings problems, once for each distinct set."""
     if problems and problems != ls.session.shown_problems:
         ls.session.shown_problems = problems
-        ls.show("kimi-lsp settings: " + "; ".join(problems), types.MessageType.Warning)
+        lead = "a problem with the settings" if len(problems) == 1 else "problems with the settings"
+        ls.show(f"{lead}: {sentences(*problems)}", types.MessageType.Warning)
 
 
 def _attach_client_log(ls: KimiLanguageServer) -> None:
     def send(kind: int, message: str) -> None:
         ls.window_log_message(types.LogMessageParams(type=types.MessageType(kind), message=message))
 
-    logger = logging.getLogger("kimi_lsp")
-    for handler in list(logger.handlers):
-        if isinstance(handler, ClientLogHandler):
-            logger.removeHandler(handler)
-    logger.addHandler(ClientLogHandler(send))
+    attach_client(send)

@@ -115,5 +115,5 @@ def _tell(ls: KimiLanguageServer, error: ModelError, automatic: bool) -> None:
         log.debug("completion failed again: %s", error.message)
         return
     told.add(error.kind)
-    prefix = "Kimi ghost text paused" if isinstance(error, BudgetExceeded) else "Kimi ghost text"
-    ls.show(f"{prefix}: {error.message}", types.MessageType.Warning)
+    what = "is paused" if isinstance(error, BudgetExceeded) else "failed"
+    ls.show(f"ghost text {what}: {error.message}", types.MessageType.Warning)

@@ -18,6 +18,7 @@ from kimi_lsp.logs import EXPECTED_CODES
 from kimi_lsp.lsp.proposal_view import ProposalView
 from kimi_lsp.lsp.protocol import KimiProtocol
 from kimi_lsp.session import Session
+from kimi_lsp.wording import prefixed
 
 log = logging.getLogger(__name__)
 
@@ -51,5 +52,5 @@ class KimiLanguageServer(LanguageServer):
         log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
-        """A `window/showMessage` notification."""
-        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+        """A `window/showMessage` notification: `Kimi: ` once, then `message`'s sentences."""
+        self.window_show_message(types.ShowMessageParams(type=kind, message=prefixed(message)))

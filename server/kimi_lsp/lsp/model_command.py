@@ -21,6 +21,7 @@ from kimi_lsp.lsp.progress import WorkDone
 from kimi_lsp.lsp.streaming import StreamNotifier
 from kimi_lsp.model.errors import ModelError
 from kimi_lsp.model.ledger import UsageLedger
+from kimi_lsp.wording import bare, usd
 
 if TYPE_CHECKING:
     from kimi_lsp.lsp.language_server import KimiLanguageServer
@@ -57,12 +58,12 @@ async def run_model_command(
             _close(stream, progress, "cancelled")
             raise
         except JsonRpcException as error:
-            _close(stream, progress, error.message)
+            _close(stream, progress, bare(error.message))
             raise
         except Exception as error:
             log.exception("%s failed", title)
             failure = internal_error(error)
-            _close(stream, progress, failure.message)
+            _close(stream, progress, bare(failure.message))
             raise failure from None
         finally:
             if me is not None:
@@ -82,7 +83,7 @@ async def run_model_command(
 def cost_line(ledger: UsageLedger) -> str:
     """A short summary for progress and messages, e.g. `session $0.0123 · 4 requests`."""
     cost = ledger.cost_usd
-    spent = "cost unknown" if cost is None else f"${cost:.4f}"
+    spent = "cost unknown" if cost is None else usd(cost)
     plural = "" if ledger.requests == 1 else "s"
     return f"session {spent} · {ledger.requests} request{plural}"
 

@@ -14,6 +14,7 @@ from kimi_lsp.edits.writer import BlockTouched, DocumentGone, EditorNotRespondin
 from kimi_lsp.lsp.arguments import one_object, optional_str
 from kimi_lsp.lsp.errors import REQUEST_FAILED
 from kimi_lsp.lsp.workspace_proposal import WorkspaceProposal
+from kimi_lsp.wording import prefixed
 
 if TYPE_CHECKING:
     from kimi_lsp.session import Session
@@ -24,7 +25,7 @@ Reviewable = Proposal | WorkspaceProposal
 
 def refuse(message: str) -> JsonRpcException:
     """A RequestFailed answer the editor shows as it is."""
-    return JsonRpcException(code=REQUEST_FAILED, message=f"Kimi: {message}")
+    return JsonRpcException(code=REQUEST_FAILED, message=prefixed(message))
 
 
 def target(

@@ -25,6 +25,9 @@
    unanswered); `exit` ends the process with 0 after a shutdown, 1 without one (pygls's
    exit code was lost: its own `start_io` swallows the `SystemExit`; `cli.py` returns
    `exit_code()`).
+8. Every error answer goes through `lsp/errors.answer_error`: pygls answers a handler's
+   unexpected exception with its class name and traceback (`KeyError: 'x'` and
+   `data.traceback`); the editor gets one sentence instead, and the log keeps the rest.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from urllib.parse import unquote
 
 import cattrs
 from lsprotocol import types
+from lsprotocol.types import ResponseError
 from pygls.exceptions import (
     JsonRpcInvalidParams,
     JsonRpcInvalidRequest,
@@ -44,6 +48,7 @@ from pygls.exceptions import (
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
+from kimi_lsp.lsp.errors import answer_error
 from kimi_lsp.text import Encoding, LineIndex, encoding_name
 
 if TYPE_CHECKING:
@@ -115,7 +120,7 @@ class KimiProtocol(LanguageServerProtocol):
                     "id": data["id"],
                     "error": {
                         "code": JsonRpcInvalidRequest.CODE,
-                        "message": f"{method}: the server is shutting down; only exit may follow",
+                        "message": f"{method}: the server is shutting down; only exit may follow.",
                     },
                 }
             )
@@ -138,7 +143,7 @@ class KimiProtocol(LanguageServerProtocol):
                     "id": data["id"],
                     "error": {
                         "code": JsonRpcServerNotInitialized.CODE,
-                        "message": f"{method}: the server is not initialized; send initialize",
+                        "message": f"{method}: the server is not initialized; send initialize.",
                     },
                 }
             )
@@ -169,7 +174,7 @@ class KimiProtocol(LanguageServerProtocol):
                         "id": data["id"],
                         "error": {
                             "code": JsonRpcInvalidParams.CODE,
-                            "message": f"{method}: invalid params: {'; '.join(problems[:3])}",
+                            "message": f"{method}: invalid params: {'; '.join(problems[:3])}.",
                         },
                     }
                 )
@@ -181,6 +186,12 @@ class KimiProtocol(LanguageServerProtocol):
             return
         self.session.commands.cancel_request(msg_id)
         super()._handle_cancel_notification(msg_id)
+
+    def _send_response(
+        self, msg_id: MsgId, result: Any | None = None, error: ResponseError | None = None
+    ) -> None:
+        """As pygls's, with every error as the editor may show it (`answer_error`)."""
+        super()._send_response(msg_id, result, None if error is None else answer_error(error))
 
     def _handle_response(self, msg_id: MsgId, result: Any = None, error: Any = None) -> None:
         future = self._request_futures.get(msg_id)
@@ -200,6 +211,18 @@ class KimiProtocol(LanguageServerProtocol):
                 future.cancel()
         self._shutdown = True
         return None
+
+    @lsp_method(types.WORKSPACE_EXECUTE_COMMAND)
+    def lsp_workspace__execute_command(
+        self, params: types.ExecuteCommandParams
+    ) -> Generator[Any, Any, Any]:
+        """As pygls's, but an unknown command is answered with the commands there are."""
+        if params.command not in self.fm.commands:
+            known = ", ".join(sorted(self.fm.commands))
+            raise JsonRpcInvalidParams(
+                f"kimi-lsp has no command {params.command!r}; its commands are {known}."
+            )
+        return (yield from super().lsp_workspace__execute_command(params))
 
     @lsp_method(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
     def lsp_work_done_progress_cancel(
@@ -256,4 +279,4 @@ def _problems(error: Exception) -> list[str]:
     """What is wrong with a message, one line per problem (paths, never values)."""
     if isinstance(error, cattrs.BaseValidationError):
         return cattrs.transform_error(error)
-    return [type(error).__name__]
+    return ["the message does not have the shape LSP gives it"]

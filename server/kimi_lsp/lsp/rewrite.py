@@ -16,18 +16,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from kimi_lsp.edits.block import Block
 from kimi_lsp.edits.proposal import Proposal, ProposalRefused
-from kimi_lsp.edits.reply import Fitting, native
+from kimi_lsp.edits.reply import Fitting, eol_of, native
 from kimi_lsp.edits.writer import BlockTouched, BlockWriter, EditorNotResponding
+from kimi_lsp.lsp.cancellation import run_to_end
 from kimi_lsp.lsp.documents import DocumentSnapshot
-from kimi_lsp.lsp.edit_port import DocumentClosed, LspEditPort, can_apply_edits, eol_of
+from kimi_lsp.lsp.edit_port import DocumentClosed, LspEditPort, can_apply_edits
 from kimi_lsp.lsp.errors import REQUEST_FAILED
 from kimi_lsp.lsp.model_command import run_model_command
 from kimi_lsp.lsp.progress import WorkDone
@@ -36,12 +36,12 @@ from kimi_lsp.lsp.toolbox import make_toolbox
 from kimi_lsp.model.errors import ModelError
 from kimi_lsp.tasks.context import SelectionContext
 from kimi_lsp.tasks.rewrite import rewrite
+from kimi_lsp.wording import sentences
 
 if TYPE_CHECKING:
     from kimi_lsp.lsp.language_server import KimiLanguageServer
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 PENDING = (
     "A Kimi change is waiting for review in this document. Accept it or reject it first "
@@ -49,8 +49,8 @@ PENDING = (
     "change”, or the commands kimi.accept and kimi.reject)."
 )
 STOPPED = (
-    "Kimi stopped: you edited the text it was proposing. Nothing more was written; "
-    "reject the change to remove the proposed lines."
+    "The rewrite stopped because you edited the text it was proposing. Nothing more was "
+    "written; reject the change to remove the proposed lines."
 )
 
 
@@ -109,11 +109,13 @@ async def run_rewrite(
                 on_status=progress.report,
             )
             progress.report("showing the change")
-            await proposal.show(native(fitting.fit(code, final=True), eol))
+            final = native(fitting.fit(code, final=True), eol)
             if not settings.review:
                 progress.report("applying")
-                await proposal.accept()
+                async with proposal.lock:  # a reject or cancel waits for the edit on its way
+                    await run_to_end(proposal.land(final))
                 return _result("applied", stream, proposal, None)
+            await proposal.show(final)
             return _result("proposed", stream, proposal, None)
         except BlockTouched:
             proposal.stop("you edited the proposed text")
@@ -127,6 +129,8 @@ async def run_rewrite(
             current = asyncio.current_task()
             if current is not None:
                 current.uncancel()  # this cancellation is the user's "stop": answer it
+            if proposal.state == "applied":  # the stop came after the change had landed
+                return _result("applied", stream, proposal, None)
             message = await _withdraw(ls, proposal, "cancelled", proposal.message or "cancelled")
             return _result(proposal.state, stream, proposal, message)
         except Exception:  # a bug: never half-applied
@@ -149,7 +153,7 @@ async def _withdraw(ls: KimiLanguageServer, proposal: Proposal, state: Any, why:
     """Remove what was inserted, even through a second cancel; the message says what
     happened, and the user is told."""
     wrote = proposal.writer.edits_sent > 0
-    removed = await _shielded(proposal.withdraw(state, why))
+    removed = await run_to_end(proposal.withdraw(state, why))
     kind = proposal.kind
     if not wrote:
         outcome = "Nothing was changed."
@@ -169,30 +173,12 @@ async def _withdraw(ls: KimiLanguageServer, proposal: Proposal, state: Any, why:
             "removes them."
         )
     if state == "cancelled":
-        message = f"Kimi {kind} cancelled{'' if why == 'cancelled' else ': ' + why}. {outcome}"
+        head = f"The {kind} was cancelled" + ("" if why == "cancelled" else f": {why}")
     else:
-        message = f"Kimi {kind} failed: {why.rstrip('.')}. {outcome}"
+        head = f"The {kind} failed: {why}"
+    message = sentences(head, outcome)
     ls.show(message, types.MessageType.Info if state == "cancelled" else types.MessageType.Error)
     return message
-
-
-async def _shielded(work: Coroutine[Any, Any, T]) -> T:
-    """Run `work` to the end even if this task is cancelled meanwhile (a cleanup must not
-    be abandoned half-way); a cancellation that arrived is passed on afterwards."""
-    task = asyncio.ensure_future(work)
-    cancelled = False
-    while not task.done():
-        try:
-            await asyncio.shield(task)
-        except asyncio.CancelledError:
-            cancelled = True
-            current = asyncio.current_task()
-            if current is not None:
-                current.uncancel()
-    result = task.result()
-    if cancelled:
-        raise asyncio.CancelledError
-    return result
 
 
 def _result(

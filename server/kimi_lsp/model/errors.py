@@ -10,6 +10,7 @@ import re
 from urllib.parse import urlsplit, urlunsplit
 
 from kimi_lsp.model.types import Usage
+from kimi_lsp.wording import sentence
 
 _KEY_PATTERN = re.compile(r"\b(sk|key|tok)-[A-Za-z0-9_\-]{6,}")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[^\s'\"]+")
@@ -71,7 +72,8 @@ def url_secrets(url: str | None) -> tuple[str, ...]:
 
 
 class ModelError(Exception):
-    """A model request failed. `message` is meant for the user."""
+    """A model request failed. `message` is meant for the user: one line of whole
+    sentences, ended with a full stop here when its author left it out."""
 
     retryable = False
     kind = "error"
@@ -79,7 +81,7 @@ class ModelError(Exception):
     def __init__(
         self, message: str, *, status: int | None = None, usage: Usage | None = None
     ) -> None:
-        message = _URL_USERINFO.sub(lambda m: f"{m.group(1)}***@", message)
+        message = sentence(_URL_USERINFO.sub(lambda m: f"{m.group(1)}***@", message))
         super().__init__(message)
         self.message = message
         self.status = status

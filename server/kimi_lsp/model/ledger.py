@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from kimi_lsp.model.errors import BudgetExceeded
 from kimi_lsp.model.pricing import DEFAULT_PRICES, Price, request_cost
 from kimi_lsp.model.types import Usage
+from kimi_lsp.wording import usd
 
 
 class UsageLedger:
@@ -62,25 +63,25 @@ class UsageLedger:
         spent = self.known_cost_usd
         if spent >= budget:
             raise BudgetExceeded(
-                f"The session budget of {_usd(budget)} is spent (${spent:.4f} so far), so no "
+                f"The session budget of {usd(budget)} is spent ({usd(spent)} so far), so no "
                 "further model calls are made. Raise kimi.budget.sessionUsd or restart the "
                 "server to continue."
             )
         if pending_usd > 0 and spent + pending_usd >= budget:
             if streaming:
                 raise BudgetExceeded(
-                    f"The session budget of {_usd(budget)} was reached while the model was "
-                    f"answering (${spent:.4f} spent before, about ${pending_usd:.4f} for this "
+                    f"The session budget of {usd(budget)} was reached while the model was "
+                    f"answering ({usd(spent)} spent before, about {usd(pending_usd)} for this "
                     "answer so far), so the answer was stopped. Raise kimi.budget.sessionUsd "
                     "or restart the server to continue."
                 )
             raise BudgetExceeded(
-                f"This request would pass the session budget of {_usd(budget)} "
-                f"(${spent:.4f} spent, about ${pending_usd:.4f} for its prompt), so it was "
+                f"This request would pass the session budget of {usd(budget)} "
+                f"({usd(spent)} spent, about {usd(pending_usd)} for its prompt), so it was "
                 "not sent. Raise kimi.budget.sessionUsd or restart the server to continue."
             )
 
-    def snapshot(self) -> dict[str, int | float | None]:
+    def snapshot(self) -> dict[str, int | float | str | None]:
         """The totals as `kimi.usage` returns them."""
         cost = self.cost_usd
         return {
@@ -91,10 +92,7 @@ class UsageLedger:
             "webSearchCalls": self.web_search_calls,
             "costUsd": None if cost is None else round(cost, 6),
             "budgetUsd": self.budget_usd,
+            "cost": "unknown" if cost is None else usd(cost),
+            "budget": None if self.budget_usd is None else usd(self.budget_usd),
             "estimatedRequests": self.estimated_requests,
         }
-
-
-def _usd(amount: float) -> str:
-    """Dollars as a message shows them: cents, or four places below a cent."""
-    return f"${amount:.2f}" if amount >= 0.01 or amount == 0 else f"${amount:.4f}"

@@ -5,11 +5,29 @@ from __future__ import annotations
 from kimi_lsp import prompts
 from kimi_lsp.agent.loop import Delta, Status, Toolbox, run_agent
 from kimi_lsp.model.endpoint import Endpoint
+from kimi_lsp.model.errors import ModelError
 from kimi_lsp.model.service import ModelService
 from kimi_lsp.model.types import ChatRequest
 from kimi_lsp.tasks.context import SelectionContext
 
 TRUNCATED = "\n\n*(The answer was cut off: it reached kimi.maxTokens.)*"
+
+
+class NothingToExplain(ModelError):
+    """The selection, or the line under the cursor, is blank: refused without a call."""
+
+    kind = "empty-selection"
+
+
+def require_code(data: SelectionContext, selected: bool) -> None:
+    """Refuse a blank selection (`selected`) or a blank line under the cursor: a model call
+    would explain nothing, and guessing the code around it would surprise as often as help."""
+    if not data.selection.strip():
+        where = "The selection is blank" if selected else "The line under the cursor is blank"
+        raise NothingToExplain(
+            f"{where}, so there is nothing to explain. Select the code to explain, or put "
+            "the cursor on a line of code."
+        )
 
 
 async def explain(

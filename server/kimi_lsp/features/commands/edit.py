@@ -26,6 +26,7 @@ from kimi_lsp.agent.tools import READ_TOOLS
 from kimi_lsp.edits.proposal import ProposalRefused
 from kimi_lsp.edits.workspace import ChangeLimits, WorkspaceChange
 from kimi_lsp.lsp.arguments import one_object, optional_str, range_of
+from kimi_lsp.lsp.cancellation import run_to_end
 from kimi_lsp.lsp.documents import display_path, snapshot
 from kimi_lsp.lsp.model_command import run_model_command
 from kimi_lsp.lsp.progress import WorkDone
@@ -88,30 +89,38 @@ async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
             )
         except ModelError as error:
             proposal.set_state("failed", error.message)
-            return _result("failed", proposal, stream, f"Kimi edit failed: {error.message}", spent)
+            return _result("failed", proposal, stream, f"The change failed: {error.message}", spent)
         except asyncio.CancelledError:
             current = asyncio.current_task()
             if current is not None:
                 current.uncancel()  # the user's stop: answer it
             proposal.set_state("cancelled", "cancelled")
-            return _result(
-                "cancelled", proposal, stream, "Kimi edit cancelled. Nothing was changed.", spent
-            )
+            cancelled = "The change was cancelled. Nothing was changed."
+            return _result("cancelled", proposal, stream, cancelled, spent)
         if not change.files:
-            proposal.set_state("failed", "no change was proposed")
             message = summary or "The model proposed no change."
+            proposal.set_state("unchanged", message)
             return _result("unchanged", proposal, stream, message, spent)
-        proposal.set_state("proposed", summary)
-        if not settings.edits.review:
-            progress.report("applying")
+        if settings.edits.review:
+            proposal.set_state("proposed", summary)
+            return _result("proposed", proposal, stream, summary, spent)
+        progress.report("applying")
+        async with proposal.lock:  # a reject or cancel waits for the edit on its way
+            proposal.set_state("proposed", summary)
             try:
-                await proposal.accept()
+                await run_to_end(proposal.accept())
             except ProposalRefused as error:
                 return _result("proposed", proposal, stream, f"{summary}\n\n{error}", spent)
-            return _result("applied", proposal, stream, summary, spent)
-        return _result("proposed", proposal, stream, summary, spent)
+            except asyncio.CancelledError:
+                current = asyncio.current_task()
+                if current is not None:
+                    current.uncancel()
+                if proposal.state != "applied":
+                    raise
+        return _result("applied", proposal, stream, summary, spent)
 
-    return await run_model_command(ls, title="Kimi: edit", stream=stream, body=body)
+    uri = optional_str(obj, "uri", COMMAND)
+    return await run_model_command(ls, title="Kimi: edit", stream=stream, body=body, uri=uri)
 
 
 def _result(

@@ -2,7 +2,8 @@
 
 Progress (`$/progress`) says what the model is doing, `kimi/stream` carries the text, the
 result is `{markdown, streamId}`. Cancelling (`$/cancelRequest` or the progress cancel
-button) closes the model stream at once.
+button) closes the model stream at once. A blank line under the cursor, or a selection of
+whitespace only, is refused (RequestFailed, `empty-selection`) without a model call.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from kimi_lsp.lsp.arguments import one_object, optional_str, range_of, uri_of
 from kimi_lsp.lsp.documents import snapshot
+from kimi_lsp.lsp.errors import request_failed
 from kimi_lsp.lsp.model_command import run_model_command
 from kimi_lsp.lsp.progress import WorkDone
 from kimi_lsp.lsp.selection import selection_context
 from kimi_lsp.lsp.streaming import StreamNotifier
 from kimi_lsp.lsp.toolbox import make_toolbox
-from kimi_lsp.tasks.explain import explain
+from kimi_lsp.tasks.explain import NothingToExplain, explain, require_code
 
 if TYPE_CHECKING:
     from kimi_lsp.lsp.language_server import KimiLanguageServer
@@ -32,6 +34,10 @@ async def run(ls: KimiLanguageServer, args: tuple[Any, ...]) -> dict[str, Any]:
     doc = snapshot(ls, uri)
     start, end = doc.offsets(rng)
     data = selection_context(ls, doc, start, end)
+    try:
+        require_code(data, selected=start != end)
+    except NothingToExplain as error:
+        raise request_failed(error) from None
 
     runtime = ls.session.runtime
 
