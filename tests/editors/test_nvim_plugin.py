@@ -59,8 +59,8 @@ async def test_explain_visual_range_streams_into_a_float(editor: EditorSession) 
 
 def applied_at_once(editor: EditorSession) -> None:
     """`kimi.edits.review = false` (in the user's config file): a whole rewrite is applied at
-    once, as these tests of streaming and undo expect. The review flow (a proposal accepted
-    or rejected) is tested on its own."""
+    once, with no proposal to accept. The other tests accept each proposal (review, the
+    default; test_nvim_review.py has the review flow itself)."""
     config = editor.home / "config" / "kimi-lsp"
     config.mkdir(parents=True, exist_ok=True)
     (config / "config.toml").write_text("[kimi.edits]\nreview = false\n", encoding="utf-8")
@@ -74,6 +74,7 @@ def fenced(code: str) -> str:
 
 
 async def test_refactor_streams_then_undo_restores(editor: EditorSession) -> None:
+    """With review off, the rewrite is applied as soon as it is whole."""
     applied_at_once(editor)
     file = editor.write("shop.py", SAMPLE)
     editor.sim.script(
@@ -82,6 +83,7 @@ async def test_refactor_streams_then_undo_restores(editor: EditorSession) -> Non
     run = await editor.run("refactor_undo", file)
     obs = run.observations
     lines = SAMPLE.splitlines()
+    assert obs["reviewed"] is False
     assert obs["after_refactor"] == lines[:5] + GREET_FSTRING.splitlines()
     assert obs["undo_restored"] is True
     assert obs["after_undo"] == lines
@@ -92,12 +94,14 @@ async def test_refactor_streams_then_undo_restores(editor: EditorSession) -> Non
     body = chat_requests(editor.sim)[0]
     assert selection_sent(body) == "\n".join(lines[5:7]) + "\n"
     assert "use an f-string" in body["messages"][-1]["content"]
-    # No noise: nothing is printed for the streamed edits, only the refused undo.
-    assert obs["messages"] == ["Kimi: there is no Kimi change to undo in this document."]
+    # No noise: nothing is printed for the streamed edits, only the undo and its refusal.
+    assert obs["messages"] == [
+        "Kimi: change undone.",
+        "Kimi: there is no Kimi change to undo in this document.",
+    ]
 
 
 async def test_code_actions_add_docstring_and_ask_for_instruction(editor: EditorSession) -> None:
-    applied_at_once(editor)
     file = editor.write("shop.py", SAMPLE)
     lines = SAMPLE.splitlines()
     documented = [
@@ -113,9 +117,16 @@ async def test_code_actions_add_docstring_and_ask_for_instruction(editor: Editor
     run = await editor.run("code_actions", file)
     obs = run.observations
     assert {"Kimi: Explain", "Kimi: Refactor...", "Kimi: Add docstring"} <= set(obs["titles"])
-    assert obs["after_docstring"] == documented + lines[3:]
+    assert obs["docstring_proposed"] == documented + lines  # the proposal above the original
+    assert obs["after_docstring"] == documented + lines[3:]  # accepted by its code action
     assert obs["asked"] == ["Kimi refactor: "]
-    assert obs["after_refactor"] == documented + lines[3:5] + greet_who
+    top = len(documented) + 2  # the refactor's proposal starts on the line after them
+    assert obs["lenses"] == [
+        {"line": top, "title": "Accept (Kimi)"},
+        {"line": top, "title": "Reject"},
+    ]
+    assert obs["after_refactor"] == documented + lines[3:5] + greet_who  # accepted by the lens
+    assert [n["msg"] for n in obs["said"]] == ["Kimi: change accepted (u undoes it)."] * 2
     first, second = chat_requests(editor.sim)
     assert "docstring" in first["messages"][-1]["content"]
     assert selection_sent(first) == "\n".join(lines[:3])
@@ -134,7 +145,6 @@ label = "é😀"; value = compute(a, b)
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 async def test_non_ascii_selection_is_sent_exactly(editor: EditorSession, encoding: str) -> None:
-    applied_at_once(editor)
     file = editor.write("calc.py", NON_ASCII)
     editor.sim.script(
         Turn(content="The characters **é😀**."),
@@ -257,7 +267,6 @@ async def test_cancel_stops_a_streaming_explanation(editor: EditorSession) -> No
 
 async def test_fix_sends_the_line_diagnostics(editor: EditorSession) -> None:
     source = "import os\nimport sys\n\nprint(sys.argv)\n"
-    applied_at_once(editor)
     file = editor.write("tool.py", source)
     editor.sim.script(Turn(content=fenced("import sys\n")), Turn(content=fenced("import json\n")))
     run = await editor.run("fix", file)
@@ -293,7 +302,6 @@ async def test_setup_split_layout_settings_and_close_cancels(editor: EditorSessi
 
 
 async def test_stale_edits_are_refused_quietly_and_resent(editor: EditorSession) -> None:
-    applied_at_once(editor)
     file = editor.write("shop.py", SAMPLE)
     code = (
         'def greet(name):\n    """Say hello."""\n'
@@ -307,18 +315,18 @@ async def test_stale_edits_are_refused_quietly_and_resent(editor: EditorSession)
     assert obs["answers"][:2] == [False, False]
     assert obs["answers"][-1] is True
     assert obs["progress"][-1]["message"].startswith("done")
-    assert obs["messages"] == []
+    assert obs["messages"] == ["Kimi: change accepted (u undoes it)."]
 
 
 async def test_rewrite_growing_at_end_of_file_is_exact(editor: EditorSession) -> None:
     """Neovim 0.11 adds a stray empty line for an insertion just past the last line; the
     plugin's applyEdit handler avoids it, or the server would see a changed region and stop."""
-    applied_at_once(editor)
     file = editor.write("shop.py", SAMPLE)
     code = 'def greet(name):\n    """Say hello."""\n    greeting = "hello"\n    return greeting\n'
     editor.sim.script(Turn(content=fenced(code), chunk_chars=4, chunk_delay=0.02))
     run = await editor.run("refactor_undo", file)
     obs = run.observations
+    assert obs["reviewed"] is True
     assert obs["after_refactor"] == SAMPLE.splitlines()[:5] + code.splitlines()
     assert obs["progress"][-1]["message"].startswith("done")
     assert obs["after_undo"] == SAMPLE.splitlines()
@@ -333,9 +341,12 @@ async def test_explain_failure_is_shown(editor: EditorSession) -> None:
     assert shown.startswith("**Kimi failed:** The API key was refused")
     assert "KIMI_LSP_API_KEY" in shown
     (error,) = [n for n in obs["notifications"] if n["level"] == 4]
-    assert error["msg"].startswith("Kimi: ")
-    assert "KIMI_LSP_API_KEY" in error["msg"]
-    assert SIM_KEY not in shown + error["msg"]
+    (whole,) = [m["text"] for m in obs["history"]]
+    assert whole.startswith("Kimi: The API key was refused")
+    assert "KIMI_LSP_API_KEY" in whole
+    # One line that fits the command line (no "Press ENTER"); the whole of it is kept.
+    assert error["msg"] == whole[: obs["echospace"] - 2] + "…"
+    assert SIM_KEY not in shown + whole
     assert obs["progress"][-1]["message"].startswith("failed: ")
 
 

@@ -32,6 +32,14 @@ return {
     ["workspace/applyEdit"] = function(err, params, ctx)
       return require("kimi.client").apply_edit_handler(err, params, ctx)
     end,
+    -- Proposals: drawn in the buffer (a rewrite), kept for :KimiAccept (a change).
+    ["kimi/proposal"] = function(err, result, ctx)
+      return require("kimi.proposals").handler(err, result, ctx)
+    end,
+    -- One line, never a hit-enter prompt (Neovim's own ends with a line break).
+    ["window/showMessage"] = function(err, result, ctx)
+      return require("kimi.notify").show_message_handler(err, result, ctx)
+    end,
   },
   -- Forget the progress and the explanations of a server that exited (killed, or crashed).
   on_exit = function(_, _, client_id)
@@ -50,6 +58,17 @@ return {
     end,
     ["kimi.fix"] = function(command, ctx)
       require("kimi.actions").fix_command(command, ctx)
+    end,
+    -- The code lens "Accept (Kimi) | Reject" and the code actions "Kimi: Accept change" /
+    -- "Kimi: Reject change".
+    ["kimi.accept"] = function(command, ctx)
+      require("kimi.decide").accept_command(command, ctx)
+    end,
+    ["kimi.reject"] = function(command, ctx)
+      require("kimi.decide").reject_command(command, ctx)
+    end,
+    ["kimi.undo"] = function(command, ctx)
+      require("kimi.decide").undo_command(command, ctx)
     end,
   },
 }

@@ -1,4 +1,5 @@
--- :KimiExplain when the API refuses the key: the window and a notification say why.
+-- :KimiExplain when the API refuses the key: the window and a notification say why (one
+-- line; :KimiMessages has it whole).
 local h = require("harness")
 h.client()
 vim.cmd("KimiExplain")
@@ -11,4 +12,6 @@ h.wait_ends(1, "the progress to end")
 h.wait(10000, function()
   return #h.obs.notifications > 0
 end, "the error notification")
+h.obs.history = require("kimi.notify").history()
+h.obs.echospace = vim.v.echospace
 h.finish()

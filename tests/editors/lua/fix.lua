@@ -17,10 +17,14 @@ vim.diagnostic.set(ns, 0, {
 vim.api.nvim_win_set_cursor(0, { 3, 0 })
 local before = #h.obs.notifications
 vim.cmd("KimiFix") -- line 3 has no diagnostic: nothing is sent
+h.wait(5000, function()
+  return #h.obs.notifications > before
+end, "the message")
 h.obs.no_diagnostics = h.obs.notifications[before + 1]
 vim.api.nvim_win_set_cursor(0, { 1, 0 })
 vim.cmd("KimiFix")
 h.wait_ends(1, "the fix")
+h.accept()
 h.obs.after_fix = h.lines()
 
 -- The quick fix code action "Kimi: Fix: ..." (Neovim puts only the client's own diagnostics
@@ -48,5 +52,6 @@ vim.lsp.buf.code_action({
   apply = true,
 })
 h.wait_ends(2, "the quick fix")
+h.accept()
 h.obs.after_quick_fix = h.lines()
 h.finish()

@@ -22,6 +22,32 @@ vim.notify = function(msg, level, opts)
   return notify(msg, level, opts)
 end
 
+-- Every kimi/proposal notification (state and kind, in order); hooks see each one after the
+-- plugin handled it.
+H.obs.proposals = {}
+H.proposal_hooks = {}
+do
+  local proposals = require("kimi.proposals")
+  local handler = proposals.handler
+  proposals.handler = function(err, params, ctx)
+    local ok, result = xpcall(handler, debug.traceback, err, params, ctx)
+    if not ok then
+      H.obs.handler_error = result -- (a test fails on it)
+      error(result)
+    end
+    if type(params) == "table" then
+      table.insert(H.obs.proposals, { state = params.state, kind = params.kind })
+      for _, hook in ipairs(H.proposal_hooks) do
+        local hooked, why = xpcall(hook, debug.traceback, params)
+        if not hooked then
+          H.obs.hook_error = why
+        end
+      end
+    end
+    return result
+  end
+end
+
 -- A watchdog: a hung test exits with status 2 instead of hanging pytest.
 vim.defer_fn(function()
   H.obs.error = "watchdog: the test did not finish in 60 s"
@@ -64,6 +90,69 @@ function H.wait_ends(n, what)
   H.wait(20000, function()
     return H.ends() >= n
   end, what)
+end
+
+--- The number of kimi/proposal notifications with `state` so far.
+function H.count_state(state)
+  local n = 0
+  for _, p in ipairs(H.obs.proposals) do
+    if p.state == state then
+      n = n + 1
+    end
+  end
+  return n
+end
+
+--- Wait until `n` proposals have reached `state` (a rewrite's or a change's).
+function H.wait_state(state, n, what)
+  H.wait(20000, function()
+    return H.count_state(state) >= n
+  end, what or ("a proposal to be " .. state))
+end
+
+--- Accept the rewrite proposed in the current buffer (:KimiAccept) and wait until it is,
+--- and said so.
+function H.accept()
+  local n = H.count_state("applied")
+  local said = #H.obs.notifications
+  vim.cmd("KimiAccept")
+  H.wait_state("applied", n + 1, "the change to be accepted")
+  H.wait(10000, function()
+    for i = said + 1, #H.obs.notifications do
+      if H.obs.notifications[i].msg == "Kimi: change accepted (u undoes it)." then
+        return true
+      end
+    end
+    return false
+  end, "the accept message")
+end
+
+--- The rows (0-based) of the current buffer's proposal extmarks with `group` as their line
+--- highlight, and the hint lines shown above it.
+function H.drawn(bufnr)
+  local ns = require("kimi.review").namespace
+  local out = { added = {}, removed = {}, struck = {}, hints = {}, signs = {} }
+  local marks = vim.api.nvim_buf_get_extmarks(bufnr or 0, ns, 0, -1, { details = true })
+  for _, mark in ipairs(marks) do
+    local row, col, d = mark[2], mark[3], mark[4]
+    if d.line_hl_group == "KimiProposalAdd" then
+      table.insert(out.added, row)
+    elseif d.line_hl_group == "KimiProposalDelete" then
+      table.insert(out.removed, row)
+    end
+    if d.hl_group == "KimiProposalStrike" then
+      table.insert(out.struck, { row, col, d.end_row, d.end_col })
+    end
+    if d.sign_text then
+      table.insert(out.signs, vim.trim(d.sign_text))
+    end
+    for _, line in ipairs(d.virt_lines or {}) do
+      table.insert(out.hints, { row = row, text = line[1][1], above = d.virt_lines_above })
+    end
+  end
+  table.sort(out.added)
+  table.sort(out.removed)
+  return out
 end
 
 --- The initialized kimi client of the current buffer.

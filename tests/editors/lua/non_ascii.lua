@@ -23,6 +23,7 @@ local c = assert(line:find("compute(a, b)", 1, true))
 h.select_bytes(base + c, base + c + #"compute(a, b)" - 1)
 vim.cmd("'<,'>KimiRefactor swap the arguments")
 h.wait_ends(2, "the refactor")
+h.accept()
 h.obs.after_refactor = h.lines()
 
 local before = #h.obs.notifications

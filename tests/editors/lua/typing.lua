@@ -1,7 +1,7 @@
 -- The user types above the region while a refactor streams into it. Two edits arrive just
 -- after a keystroke (so they were computed for an older version): the plugin answers
 -- applied = false without printing, the server computes them again, and both the typed lines
--- and the rewrite end up in the buffer.
+-- and the rewrite (accepted) end up in the buffer.
 local h = require("harness")
 h.client()
 
@@ -21,5 +21,6 @@ end
 
 vim.cmd("6,7KimiRefactor use an f-string")
 h.wait_ends(1, "the refactor to finish")
+h.accept()
 h.obs.after = h.lines()
 h.finish()

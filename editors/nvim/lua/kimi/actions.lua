@@ -1,6 +1,7 @@
 -- What the user commands and the client-side command handlers do: each sends one
 -- `workspace/executeCommand` to kimi-lsp and handles its answer.
 local client_util = require("kimi.client")
+local notify = require("kimi.notify")
 local progress = require("kimi.progress")
 local stream = require("kimi.stream")
 
@@ -88,9 +89,11 @@ function M.client_exited(client_id)
   end
 end
 
---- Start a rewrite (`kimi.refactor` or `kimi.fix`). The edits stream into the buffer; the
---- server itself reports failures (window/showMessage), so a result prints nothing. (The
---- session cost is refreshed when the command's progress ends: see progress.lua.)
+--- Start a rewrite (`kimi.refactor` or `kimi.fix`). The proposal streams into the buffer
+--- above the selection and is drawn from `kimi/proposal` (review.lua); its edits join one
+--- undo step (undo_group.lua). The server itself reports failures (window/showMessage), so
+--- a result prints nothing. (The session cost is refreshed when the command's progress
+--- ends: see progress.lua.)
 ---@param client vim.lsp.Client
 ---@param bufnr integer
 ---@param command string
@@ -98,7 +101,11 @@ end
 function M.start_rewrite(client, bufnr, command, arg)
   arg = vim.deepcopy(arg)
   arg.streamId = stream.new_id()
-  client_util.execute(client, bufnr, command, arg)
+  local undo_group = require("kimi.undo_group")
+  undo_group.rewrite_started(bufnr)
+  client_util.execute(client, bufnr, command, arg, function()
+    undo_group.rewrite_ended(bufnr) -- (also when it could not be sent)
+  end)
 end
 
 --- Ask for the refactoring instruction unless `arg` has one (or a preset), then continue.
@@ -131,7 +138,7 @@ local function command_target(command, ctx, usage)
   local client = vim.lsp.get_client_by_id(ctx.client_id)
   local arg = command.arguments and command.arguments[1]
   if client == nil or type(arg) ~= "table" then
-    vim.notify("Kimi: " .. usage, vim.log.levels.ERROR)
+    notify.error("Kimi: " .. usage)
     return nil, nil
   end
   return client, arg
@@ -218,14 +225,11 @@ function M.fix(opts)
   local diagnostics, top, bottom =
     client_util.lsp_diagnostics(bufnr, opts.line1, opts.line2, encoding)
   if #diagnostics == 0 then
-    vim.notify(
-      ("Kimi: no diagnostics on line%s %d%s"):format(
-        opts.line1 == opts.line2 and "" or "s",
-        opts.line1,
-        opts.line1 == opts.line2 and "" or ("-" .. opts.line2)
-      ),
-      vim.log.levels.WARN
-    )
+    notify.warn(("Kimi: no diagnostics on line%s %d%s"):format(
+      opts.line1 == opts.line2 and "" or "s",
+      opts.line1,
+      opts.line1 == opts.line2 and "" or ("-" .. opts.line2)
+    ))
     return
   end
   M.start_rewrite(client, bufnr, "kimi.fix", {
@@ -233,15 +237,6 @@ function M.fix(opts)
     range = client_util.line_range(bufnr, top + 1, bottom + 1, encoding),
     diagnostics = diagnostics,
   })
-end
-
-function M.undo()
-  local bufnr = vim.api.nvim_get_current_buf()
-  local client = client_util.get(bufnr)
-  if client == nil then
-    return
-  end
-  client_util.execute(client, bufnr, "kimi.undo", { uri = uri_of(bufnr) })
 end
 
 --- Stop the Kimi commands of this buffer (of every buffer with a bang). Run from an
@@ -289,7 +284,7 @@ end
 --- Show the last explanation again: move into its window, or reopen it when closed.
 function M.explain_show()
   if not require("kimi.view").show_current() then
-    vim.notify("Kimi: there is no explanation to show.", vim.log.levels.INFO)
+    notify.info("Kimi: there is no explanation to show.")
   end
 end
 
@@ -333,11 +328,10 @@ function M.restart()
       modeline = false,
     })
     if ok and client_util.get(0, true) ~= nil then
-      vim.notify("Kimi: kimi-lsp started.", vim.log.levels.INFO)
+      notify.info("Kimi: kimi-lsp started.")
     else
-      vim.notify(
-        'Kimi: kimi-lsp is not running here: call vim.lsp.enable("kimi") (see :checkhealth kimi).',
-        vim.log.levels.WARN
+      notify.warn(
+        'Kimi: kimi-lsp is not running here: call vim.lsp.enable("kimi") (see :checkhealth kimi).'
       )
     end
     return
@@ -369,13 +363,14 @@ end
 function M.usage()
   local client = client_util.get(0, true) or vim.lsp.get_clients({ name = client_util.NAME })[1]
   if client == nil then
-    vim.notify("Kimi: kimi-lsp is not running (see :checkhealth kimi)", vim.log.levels.WARN)
+    notify.warn("Kimi: kimi-lsp is not running (see :checkhealth kimi).")
     return
   end
   progress.refresh_usage(client, function(err, usage)
     if err then
-      vim.notify(client_util.with_prefix(tostring(err.message)), vim.log.levels.ERROR)
+      notify.error(client_util.with_prefix(tostring(err.message)))
     elseif type(usage) == "table" then
+      -- Asked for: given whole, even where it is wider than the command line.
       vim.notify(progress.usage_line(usage), vim.log.levels.INFO)
     end
   end)

@@ -1,6 +1,6 @@
 -- Helpers around the kimi LSP client: finding it, building LSP ranges and diagnostics in its
--- position encoding, sending `workspace/executeCommand` with errors shown nicely, and a quiet
--- `workspace/applyEdit` handler.
+-- position encoding, sending `workspace/executeCommand` with errors shown nicely, and the
+-- entry of the `workspace/applyEdit` handler (apply_edit.lua).
 local M = {}
 
 M.NAME = "kimi"
@@ -32,9 +32,8 @@ function M.get(bufnr, quiet)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = vim.lsp.get_clients({ bufnr = bufnr, name = M.NAME })[1]
   if client == nil and not quiet then
-    vim.notify(
-      "Kimi: kimi-lsp is not attached to this buffer (see :checkhealth kimi)",
-      vim.log.levels.WARN
+    require("kimi.notify").warn(
+      "Kimi: kimi-lsp is not attached to this buffer (see :checkhealth kimi)."
     )
   end
   return client
@@ -142,29 +141,39 @@ function M.lsp_diagnostics(bufnr, line1, line2, encoding)
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
     local last = d.end_lnum or d.lnum
     if last >= line1 - 1 and d.lnum <= line2 - 1 then
-      local item = {
-        range = {
-          start = M.position(bufnr, d.lnum, d.col or 0, encoding),
-          ["end"] = M.position(bufnr, last, d.end_col or d.col or 0, encoding),
-        },
-        severity = d.severity,
-        message = d.message,
-      }
-      if not M.is_nil(d.source) then
-        item.source = d.source
-      end
-      if not M.is_nil(d.code) then
-        item.code = d.code
-      end
-      out[#out + 1] = item
+      out[#out + 1] = M.lsp_diagnostic(bufnr, d, encoding)
       top, bottom = math.min(top, d.lnum), math.max(bottom, last)
     end
   end
   return out, top, bottom
 end
 
---- Send `workspace/executeCommand` with one argument (or none). Errors are shown with
---- vim.notify (a cancelled request is not an error); `on_done(err, result)` runs either way,
+--- One vim.diagnostic as an LSP diagnostic in `encoding`.
+---@param bufnr integer
+---@param d vim.Diagnostic
+---@param encoding string
+---@return lsp.Diagnostic
+function M.lsp_diagnostic(bufnr, d, encoding)
+  local last = d.end_lnum or d.lnum
+  local item = {
+    range = {
+      start = M.position(bufnr, d.lnum, d.col or 0, encoding),
+      ["end"] = M.position(bufnr, last, d.end_col or d.col or 0, encoding),
+    },
+    severity = d.severity,
+    message = d.message,
+  }
+  if not M.is_nil(d.source) then
+    item.source = d.source
+  end
+  if not M.is_nil(d.code) then
+    item.code = d.code
+  end
+  return item
+end
+
+--- Send `workspace/executeCommand` with one argument (or none). Errors are shown as one
+--- line (notify.lua; a cancelled request is not an error); `on_done(err, result)` runs either way,
 --- except for a request answered RequestCancelled, whose handler Neovim 0.11 never calls.
 ---@param client vim.lsp.Client
 ---@param bufnr integer|nil
@@ -177,7 +186,7 @@ function M.execute(client, bufnr, command, argument, on_done)
   local ok, request_id = client:request("workspace/executeCommand", params, function(err, result)
     if err and err.code ~= REQUEST_CANCELLED then
       local message = type(err.message) == "string" and err.message or vim.inspect(err)
-      vim.notify(with_prefix(message), vim.log.levels.ERROR)
+      require("kimi.notify").error(with_prefix(message))
     end
     if on_done then
       on_done(err, result)
@@ -187,7 +196,7 @@ function M.execute(client, bufnr, command, argument, on_done)
     local message = ("could not send %s: kimi-lsp is not running (see :checkhealth kimi)."):format(
       command
     )
-    vim.notify("Kimi: " .. message, vim.log.levels.ERROR)
+    require("kimi.notify").error("Kimi: " .. message)
     if on_done then
       on_done({ code = NOT_SENT, message = message }, nil)
     end
@@ -214,79 +223,10 @@ function M.loaded_buffer(uri)
   return nil
 end
 
---- The version Neovim last sent (or will send) for `bufnr`.
----@param bufnr integer
----@return integer
-local function buffer_version(bufnr)
-  local versions = vim.lsp.util.buf_versions
-  local version = type(versions) == "table" and versions[bufnr] or nil
-  return type(version) == "number" and version or vim.b[bufnr].changedtick
-end
-
---- Neovim 0.11 appends an extra empty line for an insertion at the position just past the
---- last line ({line = line count, character = 0}, the end of a text that ends with a newline):
---- it splits "x\n" into {"x", ""} and adds both as lines. The same insertion made at the end
---- of the last line ("\nx") gives the text the server expects.
----@param edits lsp.TextEdit[]
----@param bufnr integer
----@param encoding string
-local function fix_inserts_at_eof(edits, bufnr, encoding)
-  local count = vim.api.nvim_buf_line_count(bufnr)
-  if not vim.bo[bufnr].eol then
-    return
-  end
-  for _, edit in ipairs(edits) do
-    local range = type(edit) == "table" and edit.range or nil
-    local text = type(edit) == "table" and edit.newText or nil
-    if
-      type(range) == "table"
-      and type(text) == "string"
-      and range.start.line >= count
-      and range["end"].line >= count
-      and text:sub(-1) == "\n"
-    then
-      local eof = M.position(bufnr, count - 1, math.huge, encoding)
-      edit.range = { start = eof, ["end"] = vim.deepcopy(eof) }
-      edit.newText = "\n" .. text:sub(1, -2)
-    end
-  end
-end
-
---- `workspace/applyEdit` for kimi: never prints. A versioned edit computed against an older
---- buffer version is answered `applied = false` (Neovim's own handler prints "Buffer ...
---- newer than edits" and answers true); the server recomputes it after the next didChange.
---- Insertions at the end of the text are adjusted (see fix_inserts_at_eof). The rest is
---- Neovim's handler, without the label (which it would print).
+--- `workspace/applyEdit` for kimi (apply_edit.lua): quiet, refuses stale edits, joins a
+--- rewrite's edits into one undo step, writes files that were not loaded.
 function M.apply_edit_handler(err, params, ctx)
-  local client = vim.lsp.get_client_by_id(ctx.client_id)
-  local encoding = client and client.offset_encoding or "utf-16"
-  local edit = type(params) == "table" and params.edit or nil
-  if type(edit) == "table" and type(edit.documentChanges) == "table" then
-    for _, change in ipairs(edit.documentChanges) do
-      local doc = type(change) == "table" and change.textDocument or nil
-      local bufnr = type(doc) == "table" and M.loaded_buffer(doc.uri) or nil
-      if bufnr and type(change.edits) == "table" then
-        -- Neovim checks only versions > 0, but it opens documents at version 0: an edit
-        -- made for the text as opened is stale once the buffer changed too.
-        if type(doc.version) == "number" and buffer_version(bufnr) > doc.version then
-          return { applied = false, failureReason = "the buffer changed since the edit was made" }
-        end
-        fix_inserts_at_eof(change.edits, bufnr, encoding)
-      end
-    end
-  end
-  if type(edit) == "table" and type(edit.changes) == "table" then
-    for uri, edits in pairs(edit.changes) do
-      local bufnr = M.loaded_buffer(uri)
-      if bufnr and type(edits) == "table" then
-        fix_inserts_at_eof(edits, bufnr, encoding)
-      end
-    end
-  end
-  if type(params) == "table" then
-    params.label = nil
-  end
-  return vim.lsp.handlers["workspace/applyEdit"](err, params, ctx)
+  return require("kimi.apply_edit").handler(err, params, ctx)
 end
 
 return M

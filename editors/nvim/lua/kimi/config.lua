@@ -22,6 +22,19 @@ M.defaults = {
   progress = {
     echo = true, -- echo a short progress line (no message history); false to opt out
   },
+  -- Reviewing a rewrite (:KimiRefactor, :KimiFix) drawn in the buffer while it waits.
+  review = {
+    -- Normal-mode keys mapped in the buffer while a proposal is pending (removed when it
+    -- ends); false for either (or for `keys`) maps nothing.
+    keys = { accept = "<leader>ka", reject = "<leader>kx" },
+    hint = true, -- the virtual line above the proposal naming the keys
+    signs = true, -- `+` / `-` in the sign column
+  },
+  -- Changes across files (:KimiEdit).
+  edit = {
+    open_quickfix = true, -- open the quickfix window when a change is proposed
+    max_diagnostics = 50, -- the diagnostics of loaded buffers sent with the instruction
+  },
   -- Set default keymaps under <leader>k (true), or give your own prefix (a string).
   keymaps = false,
   -- Ghost text (lua/kimi/completion.lua, whose M.defaults lists every option);

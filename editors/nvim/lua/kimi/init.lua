@@ -33,7 +33,38 @@ function M.create()
     range = true,
     desc = "Kimi: fix the diagnostics on the selected lines (or the current line)",
   })
-  command("KimiUndo", action("undo"), { desc = "Kimi: undo the last Kimi rewrite" })
+  local function run(module, name)
+    return function(opts)
+      require(module)[name](opts)
+    end
+  end
+  command("KimiAccept", run("kimi.decide", "accept"), {
+    bang = true,
+    nargs = "*",
+    complete = "file",
+    desc = "Kimi: accept the proposed change (! or files: the change across files)",
+  })
+  command("KimiReject", run("kimi.decide", "reject"), {
+    bang = true,
+    desc = "Kimi: reject the proposed change (!: the change across files)",
+  })
+  command("KimiUndo", run("kimi.decide", "undo"), {
+    bang = true,
+    desc = "Kimi: undo the last Kimi change of this buffer (!: the last change across files)",
+  })
+  command("KimiEdit", run("kimi.changes", "edit"), {
+    range = true,
+    nargs = "*",
+    desc = "Kimi: a change across files, described in words",
+  })
+  command("KimiEditDiff", run("kimi.change_diff", "open"), {
+    nargs = "?",
+    complete = "file",
+    desc = "Kimi: a file of the proposed change against its proposed text",
+  })
+  command("KimiMessages", run("kimi.notify", "show_history"), {
+    desc = "Kimi: the plugin's recent messages in full",
+  })
   command("KimiCancel", action("cancel"), {
     bang = true,
     desc = "Kimi: stop the running commands of this buffer (! for all)",
@@ -51,6 +82,14 @@ function M.create()
       if client and client.name == "kimi" and client:is_stopped() then
         M.client_exited(client.id)
       end
+    end,
+  })
+  vim.api.nvim_create_autocmd("BufUnload", {
+    group = vim.api.nvim_create_augroup("kimi.buffers", { clear = true }),
+    desc = "Kimi: forget a buffer's undo step and proposal drawing",
+    callback = function(ev)
+      require("kimi.undo_group").forget(ev.buf)
+      require("kimi.review").clear(ev.buf)
     end,
   })
   vim.api.nvim_create_autocmd("LspProgress", {
@@ -71,7 +110,12 @@ local function set_keymaps(prefix)
   map("n", prefix .. "r", "<Cmd>KimiRefactor<CR>", { desc = "Kimi: refactor line" })
   map("x", prefix .. "f", ":KimiFix<CR>", { silent = true, desc = "Kimi: fix diagnostics" })
   map("n", prefix .. "f", "<Cmd>KimiFix<CR>", { desc = "Kimi: fix line diagnostics" })
-  map("n", prefix .. "u", "<Cmd>KimiUndo<CR>", { desc = "Kimi: undo rewrite" })
+  map("n", prefix .. "a", "<Cmd>KimiAccept<CR>", { desc = "Kimi: accept the change" })
+  map("n", prefix .. "x", "<Cmd>KimiReject<CR>", { desc = "Kimi: reject the change" })
+  map("n", prefix .. "u", "<Cmd>KimiUndo<CR>", { desc = "Kimi: undo the change" })
+  map("x", prefix .. "w", ":KimiEdit<CR>", { silent = true, desc = "Kimi: change across files" })
+  map("n", prefix .. "w", "<Cmd>KimiEdit<CR>", { desc = "Kimi: change across files" })
+  map("n", prefix .. "d", "<Cmd>KimiEditDiff<CR>", { desc = "Kimi: diff of the change" })
   map("n", prefix .. "c", "<Cmd>KimiCancel<CR>", { desc = "Kimi: cancel" })
   map("n", prefix .. "$", "<Cmd>KimiUsage<CR>", { desc = "Kimi: usage and cost" })
 end
@@ -107,6 +151,8 @@ end
 function M.client_exited(client_id)
   require("kimi.progress").client_exited(client_id)
   require("kimi.actions").client_exited(client_id)
+  require("kimi.proposals").client_exited(client_id)
+  require("kimi.undo_group").forget() -- its rewrites will never answer
 end
 
 --- For the statusline: "Kimi: explain · writing" while the model works, "Kimi $0.0123"

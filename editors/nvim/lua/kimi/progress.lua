@@ -23,11 +23,8 @@ local function echo(text)
   if not config.options.progress.echo then
     return
   end
-  local width = math.max(10, (vim.v.echospace or 80) - 1)
-  if vim.fn.strdisplaywidth(text) > width then
-    text = vim.fn.strcharpart(text, 0, width - 1) .. "…"
-  end
-  vim.api.nvim_echo({ { text } }, false, {})
+  local notify = require("kimi.notify")
+  vim.api.nvim_echo({ { notify.fit(notify.one_line(text), notify.width()) } }, false, {})
 end
 
 ---@param usage table|nil
@@ -156,8 +153,9 @@ function M.current()
   return best
 end
 
---- For the statusline: "Kimi: explain · writing" while the model works, else "Kimi $0.0123" once
---- the session has spent something, else "".
+--- For the statusline: "Kimi: explain · writing" while the model works, else "Kimi: 1 change
+--- to review · $0.0123" while a proposal waits, else "Kimi $0.0123" once the session has
+--- spent something, else "".
 ---@return string
 function M.status()
   local item = M.current()
@@ -165,10 +163,17 @@ function M.status()
     return ("%s · %s"):format(item.title, item.message or "working")
   end
   local usage = M.usage
+  local cost
   if type(usage) == "table" and not util.is_nil(usage.requests) and usage.requests > 0 then
-    return "Kimi " .. M.cost_text(usage)
+    cost = M.cost_text(usage)
   end
-  return ""
+  local proposals = package.loaded["kimi.proposals"]
+  local waiting = proposals and proposals.waiting() or 0
+  if waiting > 0 then
+    local text = ("Kimi: %d change%s to review"):format(waiting, waiting == 1 and "" or "s")
+    return cost and (text .. " · " .. cost) or text
+  end
+  return cost and ("Kimi " .. cost) or ""
 end
 
 return M
