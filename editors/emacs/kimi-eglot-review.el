@@ -79,9 +79,9 @@ A plist (:id ID :state STATE :kind KIND).")
   "The line shown above a proposal in STATE."
   (propertize
    (pcase state
-     ("streaming" "Kimi is writing… (C-c C-k stops and removes it)\n")
-     ("stopped" "Kimi stopped before the change was whole: C-c C-k removes it\n")
-     (_ "Kimi proposes this change: C-c C-c accepts it, C-c C-k rejects it\n"))
+     ("streaming" "Kimi is writing… C-c C-k stops it and removes what it wrote.\n")
+     ("stopped" "Kimi stopped before the change was whole: C-c C-k removes it.\n")
+     (_ "Kimi proposes this change: C-c C-c accepts it, C-c C-k rejects it.\n"))
    'face 'kimi-proposal-header))
 
 (defun kimi--draw-proposal (state proposed original)
@@ -120,12 +120,13 @@ and \\[kimi-undo] puts every file back once it was accepted."
   "The header line of a *kimi-edit* buffer."
   (let ((files (plist-get kimi--review :files)))
     (pcase (plist-get kimi--review :state)
-      ("proposed" (format "Kimi proposes a change to %d file%s: C-c C-c accepts it, C-c C-k rejects it"
-                          files (if (= files 1) "" "s")))
-      ("applied" "Kimi's change was applied: C-c C-u puts every file back")
-      ("undone" "Kimi's change was undone")
-      ("rejected" "Kimi's change was rejected: nothing was changed")
-      (state (format "Kimi's change: %s" state)))))
+      ("proposed"
+       (format "Kimi proposes a change to %d file%s: C-c C-c accepts it, C-c C-k rejects it."
+               files (if (= files 1) "" "s")))
+      ("applied" "Kimi's change was applied: C-c C-u puts every file back.")
+      ("undone" "Kimi's change was undone.")
+      ("rejected" "Kimi's change was rejected: nothing was changed.")
+      (state (format "Kimi's change: %s." state)))))
 
 (defun kimi--file-text (path)
   "The text of PATH as it is now: its buffer's, or the file's, or empty."

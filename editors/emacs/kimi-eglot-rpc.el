@@ -1,4 +1,4 @@
-;;; kimi-eglot-rpc.el --- talking to kimi-lsp through eglot without blocking  -*- lexical-binding: t; -*-
+;;; kimi-eglot-rpc.el --- kimi-lsp through eglot, not blocking  -*- lexical-binding: t; -*-
 
 ;; Part of kimi-eglot.el (load that file; it loads this one).
 ;; - `kimi-server-p': whether an eglot server is kimi-lsp (the rest only touches those).
@@ -42,7 +42,7 @@ nil).")
   "The kimi-lsp server of the current buffer, or an error that says what to do."
   (let ((server (or kimi--server (eglot-current-server))))
     (unless (and server (kimi-server-p server))
-      (user-error "Kimi: this buffer is not connected to kimi-lsp; start it with M-x eglot"))
+      (user-error "Kimi: this buffer is not connected to kimi-lsp; start it with M-x eglot."))
     server))
 
 (defun kimi-say (text &rest args)

@@ -21,11 +21,6 @@
 
 (add-to-list 'eglot-server-programs '((python-mode python-ts-mode) "kimi-lsp"))
 
-;; kimi-lsp streams a rewrite into the buffer as many small edits: don't confirm each one.
-;; (kimi-eglot applies kimi-lsp's edits itself and never asks; this is for other servers'
-;; edits that a kimi-lsp code action may lead to.)
-(setq eglot-confirm-server-initiated-edits nil)
-
 (defconst kimi--async-commands
   '("kimi.explain" "kimi.refactor" "kimi.fix" "kimi.edit" "kimi.accept" "kimi.reject"
     "kimi.undo" "kimi.cancel")
@@ -54,7 +49,7 @@ Its result is shown when it comes."
             (kimi--run server command
                        (vector (plist-put (copy-sequence arg) :instruction instruction)))))
       (when (member command '("kimi.refactor" "kimi.fix"))
-        (kimi-say "writing the change…"))
+        (kimi-say "writing the change (M-x kimi-cancel stops it)."))
       (kimi-execute command arguments :server server
                     :on-result (lambda (result) (kimi--show-result server command result))))))
 
@@ -90,7 +85,8 @@ reject it with C-c C-k (M-x kimi-reject)."))
      (kimi--show-change server result)
      (kimi-say "the change is in *kimi-edit*: C-c C-c there accepts it, C-c C-k rejects it."))
     ("applied" (kimi-say "the change was applied; M-x kimi-undo puts every file back."))
-    ("unchanged" (kimi-say "nothing to change. %s" (or (plist-get result :message) "")))
+    ("unchanged" (kimi-say "%s" (string-trim (concat "nothing to change. "
+                                                    (or (plist-get result :message) "")))))
     ("cancelled" (kimi-say "the change was cancelled; nothing was changed."))
     (status (kimi-say "%s" (or (plist-get result :message)
                                (format "the change ended: %s." status))))))
@@ -121,7 +117,7 @@ reject it with C-c C-k (M-x kimi-reject)."))
 (defun kimi-explain (beg end)
   "Explain the text between BEG and END (the region, or the current line)."
   (interactive (kimi--region))
-  (kimi-say "explaining…")
+  (kimi-say "explaining (M-x kimi-cancel stops it).")
   (kimi--run (kimi--current-server) "kimi.explain" (kimi--argument beg end)))
 
 (defun kimi-refactor (beg end instruction)
@@ -168,7 +164,7 @@ until you accept it."
   (let ((instruction (string-trim instruction)))
     (if (string-empty-p instruction)
         (kimi-say "no instruction, nothing was sent.")
-      (kimi-say "working on the change…")
+      (kimi-say "working on the change (M-x kimi-cancel stops it).")
       (kimi--run (kimi--current-server) "kimi.edit"
                  (if (and beg end eglot--managed-mode)
                      (kimi--argument beg end :instruction instruction)
@@ -184,7 +180,7 @@ until you accept it."
   (interactive)
   (let* ((usage (eglot-execute-command (kimi--current-server) "kimi.usage" []))
          (cost (plist-get usage :costUsd)))
-    (kimi-say "%s requests, %s prompt + %s completion tokens, cost %s"
+    (kimi-say "%s requests, %s prompt + %s completion tokens, cost %s."
               (plist-get usage :requests) (plist-get usage :promptTokens)
               (plist-get usage :completionTokens)
               (if (numberp cost) (format "$%.4f" cost) "unknown"))))

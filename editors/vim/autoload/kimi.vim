@@ -121,16 +121,18 @@ endfunction
 
 " Call `Callback(conn_id)` once ALE's connection to kimi-lsp for `buffer` is ready (started if
 " needed), with this file listening to it and the document sent up to date.
+" Returns 0 (after saying why) when kimi-lsp cannot serve the buffer.
 function! s:connect(buffer, Callback) abort
   let l:linter = s:linter(a:buffer)
   if empty(l:linter)
-    return
+    return 0
   endif
   let l:started = ale#lsp_linter#StartLSP(a:buffer, l:linter,
   \   {linter, details -> s:ready(details, a:Callback)})
   if !l:started
     call s:echo('Kimi: kimi-lsp could not start (is it on $PATH? see :ALEInfo).', 'ErrorMsg')
   endif
+  return l:started ? 1 : 0
 endfunction
 
 function! s:ready(details, Callback) abort
@@ -142,7 +144,7 @@ function! s:ready(details, Callback) abort
 endfunction
 
 function! kimi#connect(buffer, Callback) abort
-  call s:connect(a:buffer, a:Callback)
+  return s:connect(a:buffer, a:Callback)
 endfunction
 
 " Listen to the connection of the current buffer (ALE started a language server for it).

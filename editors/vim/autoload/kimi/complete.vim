@@ -40,7 +40,9 @@ function! kimi#complete#omnifunc(findstart, base) abort
     \   'character': kimi#review#utf16_len(strpart(l:line, 0, col('.') - 1))}
     let l:params = {'textDocument': {'uri': kimi#uri(bufnr(''))}, 'position': l:position,
     \   'context': {'triggerKind': 1}}
-    call kimi#connect(bufnr(''), {conn -> s:send(conn, l:params)})
+    if !kimi#connect(bufnr(''), {conn -> s:send(conn, l:params)})
+      return -3  " no kimi-lsp here: cancel the completion silently
+    endif
     return l:start
   endif
   while !s:pending.done && !complete_check()
