@@ -107,6 +107,16 @@ def refactor(client: LanguageClient, uri: str, instruction: str = "add types") -
     return command(client, "kimi.refactor", {"uri": uri, "range": rng, "instruction": instruction})
 
 
+def fix(client: LanguageClient, uri: str) -> Awaitable[Any]:
+    rng = range_of(SOURCE, OLD, session_of(client).encoding)
+    diagnostic = {"range": rng, "message": "name 'math' is not defined", "severity": 1}
+    return command(client, "kimi.fix", {"uri": uri, "range": rng, "diagnostics": [diagnostic]})
+
+
+def change(client: LanguageClient, uri: str) -> Awaitable[Any]:
+    return command(client, "kimi.edit", {"uri": uri, "instruction": "rename area to surface"})
+
+
 def ghost_text(client: LanguageClient, uri: str, invoked: bool = False) -> Awaitable[Any]:
     end = SOURCE.index("print(") + 6
     at = range_of(SOURCE, SOURCE[end:end], session_of(client).encoding)["start"]
@@ -131,6 +141,8 @@ async def test_no_key_and_bad_settings(client: LanguageClient) -> None:
     uri = open_doc(client, "shapes.py", SOURCE)
     await seen.run(explain(client, uri))
     await seen.run(refactor(client, uri))
+    await seen.run(fix(client, uri))
+    await seen.run(change(client, uri))
     await seen.run(ghost_text(client, uri, invoked=True))
     assert any("No API key" in e for e in seen.errors), seen.errors
     assert any("kimi.maxTokens" in m.message for m in client.messages)
@@ -174,6 +186,8 @@ async def test_model_failures(client: LanguageClient) -> None:
     for turns in failures[:3]:
         session.sim.script(*turns)
         await seen.run(refactor(client, uri))
+        session.sim.script(*turns)
+        await seen.run(change(client, uri))
     session.sim.script(Turn(reasoning="r", content="```python\ndef area(radius):\n"))
     await seen.run(refactor(client, uri))
     session.sim.script(Turn(status=429, headers={"Retry-After": "30"}))
