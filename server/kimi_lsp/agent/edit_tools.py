@@ -10,6 +10,7 @@ from kimi_lsp.agent import arguments, contents
 from kimi_lsp.agent.limits import ToolLimits
 from kimi_lsp.agent.sandbox import Refused, Sandbox
 from kimi_lsp.agent.tools import Args, Tool, shown
+from kimi_lsp.edits.reply import eol_of, native
 from kimi_lsp.edits.workspace import ChangeRefused, WorkspaceChange
 
 NOTHING_WRITTEN = "Nothing is written until the user accepts the whole change."
@@ -22,9 +23,18 @@ def edit_tools(change: WorkspaceChange) -> tuple[Tool, Tool]:
         path = arguments.string(args, "path", required=True)
         old = arguments.string(args, "old_text", required=True) or ""
         new = arguments.string(args, "new_text", required=True) or ""
-        target = contents.writable_target(sandbox, path, limits, create=False)
+        target = sandbox.resolve_one(path)
+        if change.created(str(target.path)):  # a new file of this change: revise it
+            current = ""
+        else:
+            target = contents.writable_target(sandbox, path, limits, create=False)
+            current = contents.raw_text(sandbox, target, limits)
         name = sandbox.display(target)
-        current = contents.raw_text(sandbox, target, limits)
+        eol = eol_of(current)
+        if eol != "\n" and old not in current:  # quoted with \n in a \r\n file
+            old, new = native(old, eol), native(new, eol)
+        elif eol != "\n":
+            new = native(new, eol)
         try:
             file = change.edit(str(target.path), name, current, old, new)
         except ChangeRefused as error:
@@ -35,7 +45,9 @@ def edit_tools(change: WorkspaceChange) -> tuple[Tool, Tool]:
     def create_file(sandbox: Sandbox, args: Args, limits: ToolLimits) -> str:
         path = arguments.string(args, "path", required=True)
         content = arguments.string(args, "content", required=True) or ""
-        target = contents.writable_target(sandbox, path, limits, create=True)
+        target = sandbox.resolve_one(path)
+        if not change.created(str(target.path)):
+            target = contents.writable_target(sandbox, path, limits, create=True)
         name = sandbox.display(target)
         try:
             change.create(str(target.path), name, content)

@@ -154,6 +154,17 @@ class Proposal:
         await self.writer.write(final + (self.eol if self._separator else ""), guard="streaming")
         self._set("proposed")
 
+    async def land(self, final: str) -> None:
+        """The whole answer arrived and needs no review: it replaces the original at once,
+        in one edit (`applied`)."""
+        await self._stop_follower()
+        if self.state != "streaming":
+            raise ProposalRefused(f"this Kimi change was {self.state} before it was complete.")
+        self.final = final
+        self.removed = await self.writer.write(final, "", guard="streaming")
+        self.writer.touches.proposal = False
+        self._set("applied")
+
     # --- the user's decision ---
 
     async def accept(self) -> None:
@@ -162,10 +173,14 @@ class Proposal:
             raise ProposalRefused("Kimi is still writing this change; wait for it, or reject it.")
         if self.state != "proposed" or self.final is None:
             raise ProposalRefused(self._not_pending("accept"))
-        proposed, _ = self.writer.texts()
-        if self._separator and proposed.endswith(self.eol):
-            proposed = proposed[: -len(self.eol)]
-        self.removed = await self.writer.write(proposed, "", guard="review")
+        separator = self.eol if self._separator else ""
+
+        def as_it_stands(proposed: str) -> str:
+            if separator and proposed.endswith(separator):
+                return proposed[: -len(separator)]
+            return proposed
+
+        self.removed = await self.writer.write(as_it_stands, "", guard="review")
         self.writer.touches.proposal = False  # undo is refused once the new text changes
         self._set("applied")
 
@@ -191,7 +206,7 @@ class Proposal:
         (the user edited it, or the editor stopped answering): the proposal is then
         `stopped`, and only rejecting it remains."""
         if self.state != "streaming":  # rejected meanwhile: nothing of the stream is left
-            return self.state != "stopped"
+            return self.state in ("rejected", "cancelled", "failed")
         self.message = why
         await self._stop_quietly()
         if self.writer.gone:

@@ -204,6 +204,15 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
+def eol_of(text: str) -> str:
+    """The document's line break: the most common of `\\r\\n`, `\\n` and `\\r`."""
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    cr = text.count("\r") - crlf
+    best = max((lf, "\n"), (crlf, "\r\n"), (cr, "\r"), key=lambda pair: pair[0])
+    return best[1] if best[0] else "\n"
+
+
 def native(text: str, eol: str) -> str:
     """`text` with every line break written as the document's `eol`."""
     if eol == "\n" and "\r" not in text:

@@ -73,11 +73,6 @@ class FileChange:
             raise ChangeRefused(
                 f"old_text is empty; quote the text to replace in '{self.name}' exactly"
             )
-        if self.kind == "create":
-            raise ChangeRefused(
-                f"'{self.name}' is a new file of this change; create it again with the "
-                "whole content instead of editing it"
-            )
         text = self.proposed()
         found = occurrences(text, old)
         if not found:
@@ -92,6 +87,9 @@ class FileChange:
                 "surrounding lines so that it occurs exactly once"
             )
         start, end = found[0], found[0] + len(old)
+        if self.kind == "create":  # a new file of this change: its content is revised
+            self.content = text[:start] + new + text[end:]
+            return Replacement(start, end, old, new)
         shift = 0
         for earlier in self.edits:
             at = earlier.start + shift
@@ -185,11 +183,23 @@ class WorkspaceChange:
             self._bytes += len(new.encode("utf-8"))
             return change
 
+    def created(self, key: str) -> bool:
+        """Whether this change creates the file `key`."""
+        change = self.files.get(key)
+        return change is not None and change.kind == "create"
+
     def create(self, key: str, name: str, content: str) -> FileChange:
-        """Propose a new file with `content`."""
+        """Propose a new file with `content` (again: its content is replaced)."""
         with self._lock:
+            if self.created(key):
+                earlier = self.files[key]
+                size = len(content.encode("utf-8")) - len(earlier.content.encode("utf-8"))
+                self._room_for_bytes(size)
+                earlier.content = content
+                self._bytes += size
+                return earlier
             if key in self.files:
-                raise ChangeRefused(f"'{name}' is already part of this change")
+                raise ChangeRefused(f"'{name}' is already part of this change; edit it instead")
             self._room_for_file(name)
             size = len(content.encode("utf-8"))
             self._room_for_bytes(size)

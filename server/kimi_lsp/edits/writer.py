@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -159,13 +159,24 @@ class BlockWriter:
         if guard != "review" and self.touches.proposal:
             raise BlockTouched("you edited the text Kimi wrote")
 
-    async def write(self, proposal: str, original: str | None = None, *, guard: Guard) -> str:
+    async def write(
+        self,
+        proposal: str | Callable[[str], str],
+        original: str | None = None,
+        *,
+        guard: Guard,
+    ) -> str:
         """Edit until the block reads `proposal` followed by `original` (by default the
-        original text as it stands), confirmed by the client. Returns the original text as
-        it stood when the last edit was computed (what an explicit `original` replaced)."""
+        original text as it stands), confirmed by the client. `proposal` may be a function
+        of the proposed text as it stands, read again before every attempt (the user may
+        edit it while an edit is on its way). Returns the original text as it stood when
+        the last edit was computed (what an explicit `original` replaced)."""
         replaced: str | None = None
+        sent: _Pending | None = None
         while True:
             await self._settle()
+            if sent is not None and sent.state == "confirmed" and replaced is not None:
+                return replaced  # the block reads what that edit computed
             if self.conflicts > self.max_conflicts:
                 raise EditorNotResponding(
                     f"the editor rejected {self.conflicts} edits in a row; giving up"
@@ -175,17 +186,18 @@ class BlockWriter:
             b = self.block
             tail = text[b.b : b.c] if original is None else original
             current = text[b.a : b.c]
-            target = proposal + tail
+            head = proposal(text[b.a : b.b]) if callable(proposal) else proposal
+            target = head + tail
             if current == target:
-                self.block = Block(b.a, b.a + len(proposal), b.a + len(target))
+                self.block = Block(b.a, b.a + len(head), b.a + len(target))
                 return text[b.b : b.c] if replaced is None else replaced
             replaced = text[b.b : b.c]
             start, end, new = replacement(current, target)
             start += b.a
             end += b.a
             expected = text[:start] + new + text[end:]
-            after = Block(b.a, b.a + len(proposal), b.a + len(target))
-            pending = _Pending(version, expected, after)
+            after = Block(b.a, b.a + len(head), b.a + len(target))
+            pending = sent = _Pending(version, expected, after)
             self._pending = pending
             self._changed.clear()
             self.edits_sent += 1

@@ -76,10 +76,14 @@ def actions_for(ls: KimiLanguageServer, params: types.CodeActionParams) -> list[
             add("Kimi: Accept change", types.CodeActionKind.QuickFix, ACCEPT, arg)
             out[-1].is_preferred = True
         add("Kimi: Reject change", types.CodeActionKind.QuickFix, REJECT, arg)
+    line_count = len(ls.kimi_protocol.index_of(uri).starts)
     for diagnostic in params.context.diagnostics if proposal is None else ():
+        first, last = diagnostic.range.start, diagnostic.range.end
+        whole_lines = last.character == 0 and last.line > first.line
+        end = min(last.line if whole_lines else last.line + 1, line_count)
         lines = {
-            "start": {"line": diagnostic.range.start.line, "character": 0},
-            "end": {"line": diagnostic.range.end.line + 1, "character": 0},
+            "start": {"line": min(first.line, line_count - 1), "character": 0},
+            "end": {"line": end, "character": 0},
         }
         title = f"Kimi: Fix: {_short(diagnostic.message)}"
         add(title, types.CodeActionKind.QuickFix, FIX,

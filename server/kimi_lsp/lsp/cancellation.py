@@ -9,7 +9,7 @@ waits until each has answered.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -93,3 +93,23 @@ class RunningCommands:
                 self._runners.discard(runner)
             if not inner.done():
                 inner.cancel()
+
+
+async def run_to_end(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work` to the end even if this task is cancelled meanwhile (an edit already on
+    its way, or a cleanup, must not be abandoned half-way); a cancellation that arrived is
+    passed on afterwards."""
+    task = asyncio.ensure_future(work)
+    cancelled = False
+    while not task.done():
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            cancelled = True
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()
+    result = task.result()
+    if cancelled:
+        raise asyncio.CancelledError
+    return result

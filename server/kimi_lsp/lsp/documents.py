@@ -33,13 +33,20 @@ class DocumentSnapshot:
     def offsets(self, rng: types.Range) -> tuple[int, int]:
         """Start and end offsets of a client range; InvalidParams if it is not in the document."""
         try:
-            start = self.index.offset(rng.start.line, rng.start.character, self.encoding)
-            end = self.index.offset(rng.end.line, rng.end.character, self.encoding)
+            start = self._offset(rng.start)
+            end = self._offset(rng.end)
         except PositionError as exc:
             raise JsonRpcInvalidParams(f"The range is outside {self.path}: {exc}.") from None
         if end < start:
             raise JsonRpcInvalidParams("The range ends before it starts.")
         return start, end
+
+    def _offset(self, position: types.Position) -> int:
+        """A position's offset; the line after the last one, at character 0, is the end of
+        the document (as editors write the end of a whole-line range)."""
+        if position.line == len(self.index.starts) and position.character == 0:
+            return len(self.text)
+        return self.index.offset(position.line, position.character, self.encoding)
 
 
 def snapshot(ls: KimiLanguageServer, uri: str) -> DocumentSnapshot:

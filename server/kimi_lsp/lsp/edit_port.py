@@ -35,15 +35,6 @@ def can_apply_edits(ls: KimiLanguageServer) -> bool:
     return bool(caps and caps.apply_edit)
 
 
-def eol_of(text: str) -> str:
-    """The document's line break: the most common of `\\r\\n`, `\\n` and `\\r`."""
-    crlf = text.count("\r\n")
-    lf = text.count("\n") - crlf
-    cr = text.count("\r") - crlf
-    best = max((lf, "\n"), (crlf, "\r\n"), (cr, "\r"), key=lambda pair: pair[0])
-    return best[1] if best[0] else "\n"
-
-
 class LspEditPort:
     """`EditorPort` over LSP for one open document."""
 

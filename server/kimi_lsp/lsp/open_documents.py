@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
-from kimi_lsp.edits.block import Change
+from kimi_lsp.edits.block import Change, replacement
 from kimi_lsp.text import Encoding, LineIndex
 
 log = logging.getLogger(__name__)
@@ -75,9 +75,11 @@ class OpenDocuments:
                 start = index.clamped_offset(change.range.start, encoding)
                 end = max(start, index.clamped_offset(change.range.end, encoding))
                 index = index.edited(start, end, change.text)
-            else:
-                start, end = 0, len(index.text)
+            else:  # the whole text (ycmd, ALE): watchers get the smallest replacement
+                start, end, new = replacement(index.text, change.text)
                 index = LineIndex(change.text)
+                applied.append((start, end, new))
+                continue
             applied.append((start, end, change.text))
         text = index.text
         document._source = text

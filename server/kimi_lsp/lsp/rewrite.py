@@ -95,6 +95,8 @@ async def run_rewrite(
 
     async def body(stream: StreamNotifier, progress: WorkDone) -> dict[str, Any]:
         proposal.task = asyncio.current_task()
+        if proposal.state != "streaming":  # rejected before the model was even asked
+            return _result("cancelled", stream, proposal, None)
         try:
             code = await rewrite(
                 session.runtime.service,
@@ -129,7 +131,8 @@ async def run_rewrite(
             current = asyncio.current_task()
             if current is not None:
                 current.uncancel()  # this cancellation is the user's "stop": answer it
-            if proposal.state == "applied":  # the stop came after the change had landed
+            landed: str = proposal.state
+            if landed == "applied":  # the stop came after the change had landed
                 return _result("applied", stream, proposal, None)
             message = await _withdraw(ls, proposal, "cancelled", proposal.message or "cancelled")
             return _result(proposal.state, stream, proposal, message)

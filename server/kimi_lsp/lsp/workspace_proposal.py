@@ -47,7 +47,9 @@ ANSWER_SECONDS = 60
 PREVIEW_SECONDS = 900
 """... when it shows the user a preview first (change annotations)."""
 
-State = Literal["streaming", "proposed", "applied", "undone", "rejected", "failed", "cancelled"]
+State = Literal[
+    "streaming", "proposed", "applied", "undone", "rejected", "failed", "cancelled", "unchanged"
+]
 
 
 @dataclass(frozen=True)
@@ -217,10 +219,16 @@ class WorkspaceProposal:
                 continue
             if now.text == a.before:
                 continue  # the editor did not apply this file (the preview left it out)
-            if now.text != a.after:
+            if now.text is None:
                 changed.append(a.file.name)
                 continue
-            plan.append(FileEdits(a.uri, "edit", now.text, reverse(a.before, a.edits), now.version))
+            back = FileChange(a.file.key, a.file.name, "edit", a.after, reverse(a.before, a.edits))
+            try:  # edits elsewhere in the file since do not matter
+                placed = back.placed(now.text)
+            except NoLongerFits:
+                changed.append(a.file.name)
+                continue
+            plan.append(FileEdits(a.uri, "edit", now.text, placed, now.version))
         if changed:
             raise ProposalRefused(
                 f"{', '.join(changed)} changed since Kimi's change was accepted, so undo was "
@@ -291,7 +299,8 @@ class WorkspaceProposal:
             return Current(None, None)
         try:
             target = contents.writable_target(toolbox.sandbox, f.name, toolbox.limits, create=False)
-            return Current(contents.raw_text(toolbox.sandbox, target, toolbox.limits), None)
+            text = contents.raw_text(toolbox.sandbox, target, toolbox.limits)
+            return Current(text.removeprefix("\ufeff"), None)  # editors hide a BOM
         except Refused as error:
             raise ProposalRefused(f"{error}; nothing was changed.") from None
 

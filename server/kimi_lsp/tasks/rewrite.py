@@ -23,7 +23,7 @@ from kimi_lsp.tasks.context import SelectionContext
 class RewriteCutOff(ModelError):
     """The reply reached max_tokens: its code is incomplete and is not applied."""
 
-    kind = "truncated"
+    kind = "cut-off"
 
 
 class RewriteIncomplete(ModelError):

@@ -26,6 +26,11 @@ async def run(session: Session, args: tuple[Any, ...]) -> dict[str, Any]:
     if proposal.state == "streaming" and proposal.task is not None:
         proposal.task.cancel()  # the command removes what it inserted, and answers
         await proposal.streamed()
+        now: str = proposal.state
+        if now == "applied":  # it landed before the stop reached it
+            raise refuse(
+                "this Kimi change had already been applied; kimi.undo puts the original back."
+            )
     if proposal.pending:
         await act(session, proposal, proposal.reject)
     return {"status": "rejected", "proposalId": proposal.id, "edits": proposal.edits_sent - sent}
