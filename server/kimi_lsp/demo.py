@@ -3,8 +3,10 @@
 Starts the built-in simulator, answering from the demo's cassette (or uses the real API
 when a key is configured), starts the real server over stdio, opens a sample file through a
 real LSP session, explains a selection while the answer streams in (the model reads another
-file with a tool first), refactors it with streamed edits, undoes that, and prints the usage
-and cost. The cassette holds the answers; this script holds the steps.
+file with a tool first), refactors it as a proposal streamed above the original, accepts
+and undoes it, then makes a change across two files and a new one (kimi.edit), accepts
+and undoes that, and prints the usage and cost. The cassette holds the answers; this
+script holds the steps.
 """
 
 from __future__ import annotations
@@ -89,7 +91,13 @@ async def _session(folder: Path, env: dict[str, str]) -> int:
                     window=types.WindowClientCapabilities(work_done_progress=True),
                     workspace=types.WorkspaceClientCapabilities(
                         apply_edit=True,
-                        workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
+                        workspace_edit=types.WorkspaceEditClientCapabilities(
+                            document_changes=True,
+                            resource_operations=[
+                                types.ResourceOperationKind.Create,
+                                types.ResourceOperationKind.Delete,
+                            ],
+                        ),
                     ),
                     general=types.GeneralClientCapabilities(position_encodings=["utf-16"]),
                 ),
@@ -126,6 +134,8 @@ async def _session(folder: Path, env: dict[str, str]) -> int:
         _say("\n--- end ---")
         _say("Progress reported by the server: " + " -> ".join(progress) + "\n")
         await _refactor_and_undo(client, buffer)
+        if not await _change_across_files(client, buffer, folder):
+            return 1
         usage: Any = await client.workspace_execute_command_async(
             types.ExecuteCommandParams(command="kimi.usage", arguments=[])
         )
@@ -214,6 +224,61 @@ async def _refactor_and_undo(client: LanguageClient, buffer: DemoBuffer) -> None
     restored = "restored exactly" if buffer.text == SAMPLE else "NOT restored"
     count = len(buffer.edits) - before
     _say(f"\n--- Undo: {count} edit{'' if count == 1 else 's'}; the file is {restored} ---\n")
+
+
+async def _change_across_files(client: LanguageClient, buffer: DemoBuffer, folder: Path) -> bool:
+    """kimi.edit: a rename across two files and a new test file, reviewed, accepted, undone."""
+    instruction = "rename bulk_discount to volume_discount everywhere and add a test"
+    _say(f"--- Change across files: {instruction!r} ---")
+    before = _files(folder)
+    result: Any = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="kimi.edit", arguments=[{"instruction": instruction}])
+    )
+    if not isinstance(result, dict) or result.get("status") != "proposed":
+        _say(f"kimi.edit did not propose a change: {result}")
+        return False
+    for file in result["files"]:
+        name = file["uri"].rsplit("/", 1)[-1]
+        what = "new file" if file["kind"] == "create" else f"{len(file['edits'])} edit(s)"
+        _say(f"  proposed: {name} ({what})")
+    untouched = _files(folder) == before
+    _say(f"Nothing written before review: {'yes' if untouched else 'NO'}. {result['message']}")
+    accepted: Any = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="kimi.accept", arguments=[{"proposalId": result["proposalId"]}]
+        )
+    )
+    after = _files(folder)
+    renamed = "def volume_discount" in after.get("pricing.py", "")
+    _say(
+        f"Accepted in {accepted['edits']} workspace edit: inventory.py "
+        f"{'renamed' if 'volume_discount(item' in buffer.text else 'NOT renamed'}, pricing.py "
+        f"{'renamed' if renamed else 'NOT renamed'}, tests/test_pricing.py "
+        f"{'created' if NEW_TEST in after else 'NOT created'}."
+    )
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="kimi.undo", arguments=[{"proposalId": result["proposalId"]}]
+        )
+    )
+    restored = buffer.text == SAMPLE and _files(folder) == before
+    _say(
+        f"Undo: every file {'restored exactly' if restored else 'NOT restored'}, the new test "
+        f"{'deleted' if NEW_TEST not in _files(folder) else 'NOT deleted'}.\n"
+    )
+    return True
+
+
+NEW_TEST = "tests/test_pricing.py"
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """The workspace's Python files on disk (the open buffer is the demo's own)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in folder.rglob("*.py")
+        if p.name != SAMPLE_PATH
+    }
 
 
 def _usage_line(usage: Any) -> str:

@@ -33,6 +33,11 @@ def test_the_demo_shows_every_step_from_its_cassette() -> None:
     docstring = '"""What the stock is worth after bulk discounts, rounded to cents."""'
     assert docstring in out
     assert "the file is restored exactly" in out
+    assert "Refactor proposed in" in out  # streamed above the original, then accepted
+    assert "proposed: test_pricing.py (new file)" in out  # a change across files
+    assert "Nothing written before review: yes." in out
+    assert "inventory.py renamed, pricing.py renamed, tests/test_pricing.py created." in out
+    assert "Undo: every file restored exactly, the new test deleted." in out
     assert "Cost: $" in out
     assert "no answer was scripted" not in out  # every answer came from the cassette
 
