@@ -27,6 +27,7 @@ MODULES = {
     "kimi.ghost_view",
     "kimi.health",
     "kimi.key_source",
+    "kimi.line_log",
     "kimi.notify",
     "kimi.popup",
     "kimi.progress",

@@ -320,3 +320,27 @@ async def test_kimi_edit_quickfix_diff_accept_and_undo(editor: EditorSession) ->
     assert api.read_text() == API  # never saved by Kimi: the user's buffer
     prompt = chat_requests(editor.sim)[0]["messages"][-1]["content"]
     assert "shop/api.py:4: [pylint C0116] missing docstring" in prompt
+
+
+async def test_a_proposal_is_drawn_where_it_is_after_the_user_typed(
+    editor: EditorSession,
+) -> None:
+    """Each kimi/proposal arrives after the user typed a line above: its ranges are for an
+    older version, and the drawing follows the lines to where they are now."""
+    file = editor.write("shop.py", SAMPLE)
+    editor.sim.script(Turn(content=fenced(GREET_FSTRING), chunk_chars=4, chunk_delay=0.05))
+    run = await editor.run("review_typing", file)
+    obs = run.observations
+    pending = [s for s in obs["seen"] if s["state"] in ("streaming", "proposed")]
+    assert pending and all(s["stale"] for s in pending), obs["seen"]
+    for s in pending:
+        lines = s["lines"]
+        typed = sum(1 for line in lines if line.startswith("# typed "))
+        written = len(lines) - typed - len(LINES)
+        assert lines[typed:] == LINES[:5] + NEW[:written] + LINES[5:]
+        top = typed + 5
+        assert s["drawn"]["added"] == list(range(top, top + written))
+        assert s["drawn"]["removed"] == [top + written, top + written + 1]
+        assert s["drawn"]["hints"][0]["row"] == top
+    typed = obs["typed"]
+    assert obs["after_accept"] == [f"# typed {i}" for i in range(typed, 0, -1)] + LINES[:5] + NEW

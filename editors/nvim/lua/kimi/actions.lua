@@ -103,8 +103,13 @@ function M.start_rewrite(client, bufnr, command, arg)
   arg.streamId = stream.new_id()
   local undo_group = require("kimi.undo_group")
   undo_group.rewrite_started(bufnr)
+  require("kimi.line_log").watch(bufnr) -- (to place the proposal if you type meanwhile)
   client_util.execute(client, bufnr, command, arg, function()
     undo_group.rewrite_ended(bufnr) -- (also when it could not be sent)
+    local rewrite = require("kimi.proposals").rewrite_of(bufnr)
+    if not (rewrite and require("kimi.proposals").is_pending(rewrite.state)) then
+      require("kimi.line_log").unwatch(bufnr)
+    end
   end)
 end
 

@@ -7,6 +7,7 @@
 --   * A change across files (kimi.edit): `{proposalId, kind = "edit", state, files,
 --     message?}`. Its edits come with kimi.edit's answer (changes.lua keeps them).
 local client_util = require("kimi.client")
+local line_log = require("kimi.line_log")
 local review = require("kimi.review")
 local undo_group = require("kimi.undo_group")
 
@@ -69,17 +70,30 @@ local function on_rewrite(p, ctx)
   end
   undo_group.proposal(bufnr, pending)
   if not pending then
+    line_log.unwatch(bufnr)
     review.clear(bufnr)
     return
   end
+  line_log.watch(bufnr)
   local client = vim.lsp.get_client_by_id(ctx.client_id)
   local encoding = client and client.offset_encoding or "utf-16"
   local version = require("kimi.apply_edit").buffer_version(bufnr)
-  if p.version == version and type(p.proposed) == "table" and type(p.original) == "table" then
-    review.draw(bufnr, p, encoding)
-  elseif review.shows(bufnr, p.proposalId) then
-    review.hint_at(bufnr, p) -- the text moved since: the marks moved with it
+  if type(p.proposed) ~= "table" or type(p.original) ~= "table" or type(p.version) ~= "number" then
+    return
   end
+  if p.version ~= version then
+    -- You typed since the server sent it: place its ranges where those lines are now.
+    local proposed = line_log.range_now(bufnr, p.proposed, p.version)
+    local original = line_log.range_now(bufnr, p.original, p.version)
+    if proposed == nil or original == nil then
+      if review.shows(bufnr, p.proposalId) then
+        review.hint_at(bufnr, p) -- the marks moved with the text
+      end
+      return
+    end
+    p = vim.tbl_extend("force", p, { proposed = proposed, original = original })
+  end
+  review.draw(bufnr, p, encoding)
 end
 
 ---@param p table
@@ -225,6 +239,7 @@ function M.client_exited(client_id)
       if bufnr then
         review.clear(bufnr)
         undo_group.forget(bufnr)
+        line_log.unwatch(bufnr)
       end
     end
   end
