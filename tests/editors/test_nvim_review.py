@@ -332,7 +332,8 @@ async def test_a_proposal_is_drawn_where_it_is_after_the_user_typed(
     run = await editor.run("review_typing", file)
     obs = run.observations
     pending = [s for s in obs["seen"] if s["state"] in ("streaming", "proposed")]
-    assert pending and all(s["stale"] for s in pending), obs["seen"]
+    assert pending, obs["seen"]
+    assert all(s["stale"] for s in pending), obs["seen"]
     for s in pending:
         lines = s["lines"]
         typed = sum(1 for line in lines if line.startswith("# typed "))
