@@ -226,11 +226,9 @@ def call(name: str, **arguments: Any) -> ToolCallSpec:
     return ToolCallSpec(name=name, arguments=json.dumps(arguments))
 
 
-async def test_kimi_edit_quickfix_diff_accept_and_undo(editor: EditorSession) -> None:
-    (editor.workspace / "shop").mkdir()
-    api = editor.write("shop/api.py", API)
-    editor.write("shop/cart.py", CART)
-    editor.sim.script(
+def rename_turns() -> list[Turn]:
+    """The model reads the caller, renames total_price in two files, adds a test."""
+    return [
         Turn(reasoning="Read the caller.", tool_calls=[call("read_file", path="shop/cart.py")]),
         Turn(
             tool_calls=[
@@ -256,7 +254,14 @@ async def test_kimi_edit_quickfix_diff_accept_and_undo(editor: EditorSession) ->
             ]
         ),
         Turn(content="Renamed total_price to order_total and added a test."),
-    )
+    ]
+
+
+async def test_kimi_edit_quickfix_diff_accept_and_undo(editor: EditorSession) -> None:
+    (editor.workspace / "shop").mkdir()
+    api = editor.write("shop/api.py", API)
+    editor.write("shop/cart.py", CART)
+    editor.sim.script(*rename_turns())
     run = await editor.run("edit_accept", api)
     obs = run.observations
     renamed_api = API.replace("total_price", "order_total")
@@ -345,3 +350,26 @@ async def test_a_proposal_is_drawn_where_it_is_after_the_user_typed(
         assert s["drawn"]["hints"][0]["row"] == top
     typed = obs["typed"]
     assert obs["after_accept"] == [f"# typed {i}" for i in range(typed, 0, -1)] + LINES[:5] + NEW
+
+
+async def test_kimi_edit_rejected_then_accepted_for_one_file(editor: EditorSession) -> None:
+    (editor.workspace / "shop").mkdir()
+    api = editor.write("shop/api.py", API)
+    editor.write("shop/cart.py", CART)
+    editor.sim.script(*rename_turns(), *rename_turns())
+    run = await editor.run("edit_partial", api)
+    obs = run.observations
+    assert obs["rejected_said"] == "Kimi: change rejected; nothing was written."
+    assert obs["rejected_title"].startswith("Kimi (rejected): Renamed")
+    assert obs["after_reject"] == {
+        "api": API.splitlines(),
+        "cart": CART.splitlines(),
+        "test": None,
+    }
+    assert obs["partial_said"] == "Kimi: change applied to 1 file (1 written)."
+    assert obs["after_partial"] == {
+        "api": API.splitlines(),
+        "api_modified": False,
+        "cart": CART.replace("total_price", "order_total").splitlines(),
+        "test": None,
+    }
