@@ -158,3 +158,25 @@ async def test_the_model_may_revise_a_file_it_created(client: LanguageClient) ->
     assert not any(a.startswith(("Refused", "Error")) for a in tool_answers), tool_answers
     await command(client, "kimi.accept", {"proposalId": result["proposalId"]})
     assert (root / "pkg" / "new.py").read_text() == "y = 3\nx = 2\n"
+
+
+async def test_no_explain_action_on_a_blank_line(client: LanguageClient) -> None:
+    text = "x = 1\n\n    \ny = 2\n"
+    uri = open_source(client, text, "blank.py", keep=None)
+
+    async def titles(line: int) -> list[str]:
+        here = types.Range(
+            start=types.Position(line=line, character=0), end=types.Position(line=line, character=0)
+        )
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=here,
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+        return [a.title for a in actions or []]
+
+    assert "Kimi: Explain this line" in await titles(0)
+    assert "Kimi: Explain this line" not in await titles(1)
+    assert "Kimi: Explain this line" not in await titles(2)

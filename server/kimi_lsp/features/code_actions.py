@@ -89,8 +89,9 @@ def actions_for(ls: KimiLanguageServer, params: types.CodeActionParams) -> list[
         add(title, types.CodeActionKind.QuickFix, FIX,
             {"uri": uri, "range": lines, "diagnostics": [_plain(ls, diagnostic)]})  # fmt: skip
         out[-1].diagnostics = [diagnostic]
-    add("Kimi: Explain" if selection else "Kimi: Explain this line",
-        types.CodeActionKind.Empty, EXPLAIN, {"uri": uri, "range": rng})  # fmt: skip
+    if selection or not _blank_line(ls, uri, params.range.start.line):
+        add("Kimi: Explain" if selection else "Kimi: Explain this line",
+            types.CodeActionKind.Empty, EXPLAIN, {"uri": uri, "range": rng})  # fmt: skip
     if selection and proposal is None:
         add("Kimi: Refactor...", types.CodeActionKind.RefactorRewrite, REFACTOR,
             {"uri": uri, "range": rng, "instruction": None})  # fmt: skip
@@ -131,3 +132,9 @@ def _literals(ls: KimiLanguageServer) -> bool:
     text = ls.client_capabilities.text_document
     caps = text.code_action if text else None
     return bool(caps and caps.code_action_literal_support)
+
+
+def _blank_line(ls: KimiLanguageServer, uri: str, line: int) -> bool:
+    """Whether the line is empty or only whitespace (nothing to explain there)."""
+    index = ls.kimi_protocol.index_of(uri)
+    return line >= len(index.starts) or not index.line_text(line).strip()
