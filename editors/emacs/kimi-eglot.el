@@ -183,7 +183,8 @@ until you accept it."
     (kimi-say "%s requests, %s prompt + %s completion tokens, cost %s."
               (plist-get usage :requests) (plist-get usage :promptTokens)
               (plist-get usage :completionTokens)
-              (if (numberp cost) (format "$%.4f" cost) "unknown"))))
+              (or (and (stringp (plist-get usage :cost)) (plist-get usage :cost))
+                  (if (numberp cost) (format "$%.4f" cost) "unknown")))))
 
 (provide 'kimi-eglot)
 ;;; kimi-eglot.el ends here

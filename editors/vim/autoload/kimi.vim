@@ -371,7 +371,8 @@ endfunction
 function! kimi#usage_line(usage) abort
   let l:Get = {key -> type(get(a:usage, key, 0)) is v:t_number ? get(a:usage, key, 0) : 0}
   let l:cost = get(a:usage, 'costUsd', v:null)
-  let l:cost_text = type(l:cost) is v:t_float || type(l:cost) is v:t_number
+  let l:cost_text = type(get(a:usage, 'cost', v:null)) is v:t_string ? a:usage.cost
+  \   : type(l:cost) is v:t_float || type(l:cost) is v:t_number
   \   ? printf('$%.4f', l:cost) : 'unknown'
   return printf('Kimi: %d request%s · %d prompt + %d completion tokens · cost %s',
   \   l:Get('requests'), l:Get('requests') == 1 ? '' : 's',

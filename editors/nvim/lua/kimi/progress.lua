@@ -34,6 +34,9 @@ function M.cost_text(usage)
   if type(usage) ~= "table" then
     return nil
   end
+  if type(usage.cost) == "string" then -- the server's one money format
+    return usage.cost == "unknown" and "cost unknown" or usage.cost
+  end
   if util.is_nil(usage.costUsd) then
     return "cost unknown"
   end
@@ -58,8 +61,10 @@ function M.usage_line(usage)
     ),
   }
   local cost = "cost " .. M.cost_text(usage)
-  if not util.is_nil(usage.budgetUsd) then
-    cost = cost .. (" of a $%.2f budget"):format(usage.budgetUsd)
+  if type(usage.budget) == "string" then
+    cost = cost .. (" of a %s budget"):format(usage.budget)
+  elseif not util.is_nil(usage.budgetUsd) then
+    cost = cost .. (" of a $%.4f budget"):format(usage.budgetUsd)
   end
   parts[#parts + 1] = cost
   if n("webSearchCalls") > 0 then
