@@ -35,9 +35,9 @@ def target(
     want: Literal["pending", "applied"],
     missing: str = "there is no Kimi change in this document.",
 ) -> Reviewable:
-    """The proposal `{proposalId}` names, or the one of `{uri}` that is `want` (a rewrite
-    of the document first, then a change across files touching it); refused with
-    `missing` when there is none."""
+    """The proposal `{proposalId}` names, or the one of `{uri}` that is `want`: pending (a
+    rewrite of the document first, then a change across files touching it), or applied
+    (the one applied last); refused with `missing` when there is none."""
     obj = one_object(args, command, "{uri} or {proposalId}")
     proposal_id = optional_str(obj, "proposalId", command)
     uri = optional_str(obj, "uri", command)
@@ -53,13 +53,14 @@ def target(
         return found
     if not uri:
         raise JsonRpcInvalidParams(f"{command} takes {{uri}} or {{proposalId}}.")
-    candidates = [session.proposals.of(uri), session.proposals.change_touching(uri)]
-    known = [c for c in candidates if isinstance(c, Proposal | WorkspaceProposal)]
-    for candidate in known:
-        if candidate.pending if want == "pending" else candidate.state == "applied":
+    proposals = session.proposals
+    if want == "pending":
+        candidates = [proposals.pending(uri), proposals.pending_change(uri), proposals.of(uri)]
+    else:
+        candidates = [proposals.undoable(uri), proposals.of(uri)]
+    for candidate in candidates:
+        if isinstance(candidate, Proposal | WorkspaceProposal):
             return candidate
-    if known:
-        return known[0]
     raise refuse(missing)
 
 

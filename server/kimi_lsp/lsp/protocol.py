@@ -28,6 +28,11 @@
 8. Every error answer goes through `lsp/errors.answer_error`: pygls answers a handler's
    unexpected exception with its class name and traceback (`KeyError: 'x'` and
    `data.traceback`); the editor gets one sentence instead, and the log keeps the rest.
+9. pygls runs each step of a generator handler (`workspace/executeCommand` calls the
+   command's handler that way) under a made-up message id and keeps its future in
+   `_request_futures` for ever: every command's result or exception was kept, with the
+   frames its traceback holds (a command that failed on an 8 MB stream event kept 8 MB).
+   Here such a future is let go as soon as it is done.
 """
 
 from __future__ import annotations
@@ -179,6 +184,25 @@ class KimiProtocol(LanguageServerProtocol):
                     }
                 )
             return _ANSWERED
+
+    def _execute_handler(
+        self,
+        msg_id: MsgId,
+        handler: Any,
+        callback: Any,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        """As pygls's, but the future of a generator handler's step is let go when done."""
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None and getattr(callback, "func", None) == self._run_generator:
+
+            def forget(done: Any) -> None:
+                if self._request_futures.get(msg_id) is done:
+                    del self._request_futures[msg_id]
+
+            future.add_done_callback(forget)
 
     def _handle_cancel_notification(self, msg_id: MsgId) -> None:
         if not isinstance(msg_id, int | str):

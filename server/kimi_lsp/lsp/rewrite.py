@@ -147,7 +147,7 @@ async def run_rewrite(
 def _on_update(ls: KimiLanguageServer) -> Any:
     def update(proposal: Proposal) -> None:
         ls.proposal_view.update(proposal)
-        ls.session.proposals.ended(proposal)
+        ls.session.proposals.note(proposal)
 
     return update
 

@@ -27,6 +27,7 @@ from kimi_lsp.model.decode import decode_response, read_limited
 from kimi_lsp.model.endpoint import Endpoint, Timeouts
 from kimi_lsp.model.errors import (
     AbnormalFinish,
+    AnswerTooLong,
     ApiKeyMissing,
     BadRequest,
     ConnectionFailed,
@@ -40,6 +41,7 @@ from kimi_lsp.model.errors import (
     redact,
 )
 from kimi_lsp.model.http_errors import error_from_response
+from kimi_lsp.model.memory import give_back
 from kimi_lsp.model.meter import StreamMeter
 from kimi_lsp.model.retry import RetryPolicy, retry_delay
 from kimi_lsp.model.types import ChatRequest, Completed, JsonDict, Retrying, StreamEvent, TurnResult
@@ -134,6 +136,8 @@ class ModelClient:
                     error, attempt, policy, output_started=acc.has_output, rng=self._rng
                 )
                 if delay is None:
+                    if isinstance(error, AnswerTooLong):
+                        give_back()
                     raise _final(error, acc) from None
                 log.info("retry %d in %.2fs: %s", attempt, delay, error.message)
                 if isinstance(error, RateLimited):

@@ -40,20 +40,23 @@ async def decode_response(
         meter.update(acc.output_chars, acc.usage)
         return
     decoder = SseDecoder()
-    async for chunk in response.aiter_bytes():
-        meter.received(len(chunk))
-        try:
-            events = list(decoder.feed(chunk))
-        except SseTooLarge:
-            raise _too_large(endpoint, "stream event") from None
-        for sse in events:
-            if sse.data.strip() == "[DONE]":
-                for out in acc.end():
+    try:
+        async for chunk in response.aiter_bytes():
+            meter.received(len(chunk))
+            try:
+                events = list(decoder.feed(chunk))
+            except SseTooLarge:
+                raise _too_large(endpoint, "stream event") from None
+            for sse in events:
+                if sse.data.strip() == "[DONE]":
+                    for out in acc.end():
+                        yield out
+                    return
+                for out in acc.add(chunk_json(sse.data, endpoint, sse.event)):
                     yield out
-                return
-            for out in acc.add(chunk_json(sse.data, endpoint, sse.event)):
-                yield out
-            meter.update(acc.output_chars, acc.usage)
+                meter.update(acc.output_chars, acc.usage)
+    finally:
+        decoder.reset()  # a stream given up must not keep its pieces alive
     if acc.finish_reason is None:
         raise StreamCutOff(
             f"The stream from {endpoint.provider} ended before the answer was complete "

@@ -57,6 +57,10 @@ class SseDecoder:
         self._event = ""
         self._id: str | None = None
 
+    def reset(self) -> None:
+        """Forget what was buffered (the stream is given up)."""
+        self._line, self._line_size, self._data, self._data_size = [], 0, [], 0
+
     def feed(self, chunk: bytes) -> Iterator[SseEvent]:
         """Decode `chunk` and yield every event it completes."""
         if self._head is not None:

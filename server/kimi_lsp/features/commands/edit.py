@@ -142,7 +142,7 @@ def _result(
 def _on_update(ls: KimiLanguageServer) -> Any:
     def update(proposal: WorkspaceProposal) -> None:
         ls.proposal_view.update_change(proposal)
-        ls.session.proposals.ended(proposal)
+        ls.session.proposals.note(proposal)
 
     return update
 
