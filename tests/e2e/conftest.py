@@ -54,6 +54,16 @@ LOG_FILE = Path(tempfile.mkdtemp(prefix="kimi-e2e-")) / "server.log"
 """Every server in the run logs here, at debug level, so tests can scan it for secrets."""
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_forgotten_task_errors() -> Any:
+    """After the run, no server logged an asyncio task whose exception nobody read (a
+    future let go without looking at it) or a failing callback."""
+    yield
+    text = LOG_FILE.read_text(encoding="utf-8", errors="replace") if LOG_FILE.exists() else ""
+    for fault in ("Task exception was never retrieved", "Exception in callback"):
+        assert fault not in text, f"{fault} in {LOG_FILE}"
+
+
 def _fixed_converter() -> Any:
     """pytest-lsp reads a CodeAction that has a `command` as a Command (lsprotocol's guess
     by key); real clients do not. Structure by the type of `command` instead."""

@@ -201,6 +201,8 @@ class KimiProtocol(LanguageServerProtocol):
             def forget(done: Any) -> None:
                 if self._request_futures.get(msg_id) is done:
                     del self._request_futures[msg_id]
+                if not done.cancelled():
+                    done.exception()  # read: pygls skips it when the request was cancelled
 
             future.add_done_callback(forget)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -98,18 +99,7 @@ async def run_rewrite(
         if proposal.state != "streaming":  # rejected before the model was even asked
             return _result("cancelled", stream, proposal, None)
         try:
-            code = await rewrite(
-                session.runtime.service,
-                await session.runtime.endpoint(),
-                context,
-                instruction,
-                max_tokens=session.runtime.max_tokens,
-                toolbox=make_toolbox(ls, session.runtime.settings.tools),
-                on_lines=on_lines,
-                on_turn=on_turn,
-                on_text=stream.send,
-                on_status=progress.report,
-            )
+            code = await _ask(ls, context, instruction, stream, progress, on_lines, on_turn)
             progress.report("showing the change")
             final = native(fitting.fit(code, final=True), eol)
             if not settings.review:
@@ -210,22 +200,10 @@ async def _text_only(
 ) -> dict[str, Any]:
     """For a client that cannot apply edits: the whole answer, and the range it replaces
     (at the version the command saw), in the command's result."""
-    session = ls.session
     fitting = Fitting.of(doc.text, start, end)
 
     async def body(stream: StreamNotifier, progress: WorkDone) -> dict[str, Any]:
-        code = await rewrite(
-            session.runtime.service,
-            await session.runtime.endpoint(),
-            context,
-            instruction,
-            max_tokens=session.runtime.max_tokens,
-            toolbox=make_toolbox(ls, session.runtime.settings.tools),
-            on_lines=lambda lines: None,
-            on_turn=lambda: None,
-            on_text=stream.send,
-            on_status=progress.report,
-        )
+        code = await _ask(ls, context, instruction, stream, progress, lambda lines: None, noop)
         a = doc.index.position(start, doc.encoding)
         b = doc.index.position(end, doc.encoding)
         return {
@@ -242,3 +220,32 @@ async def _text_only(
         }
 
     return await run_model_command(ls, title=f"Kimi: {kind}", stream=stream, body=body, uri=doc.uri)
+
+
+async def _ask(
+    ls: KimiLanguageServer,
+    context: SelectionContext,
+    instruction: str,
+    stream: StreamNotifier,
+    progress: WorkDone,
+    on_lines: Callable[[list[str]], None],
+    on_turn: Callable[[], None],
+) -> str:
+    """The model's whole answer: the code of the rewrite."""
+    runtime = ls.session.runtime
+    return await rewrite(
+        runtime.service,
+        await runtime.endpoint(),
+        context,
+        instruction,
+        max_tokens=runtime.max_tokens,
+        toolbox=make_toolbox(ls, runtime.settings.tools),
+        on_lines=on_lines,
+        on_turn=on_turn,
+        on_text=stream.send,
+        on_status=progress.report,
+    )
+
+
+def noop() -> None:
+    """A new model turn, for a rewrite that streams nothing."""

@@ -3,6 +3,7 @@ from the model, a repository or settings can make matching run away."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -136,6 +137,10 @@ def test_same_verdicts_as_git(
     in matches, which is how the sandbox uses the patterns)."""
     if "//" in pattern:
         return  # an empty segment: git and we both never match it, in different ways
+    if re.search(r"[^/]\*\*/", pattern):
+        # `a**/*`: git's wildmatch lets a `**` glued to a name still match zero folders, so
+        # it ignores the file `a`; the documented rule (and ours) reads it as `a*/*`
+        return
     repo = tmp_path_factory.mktemp("git")
     subprocess.run([str(_GIT), "init", "-q", str(repo)], check=True)
     (repo / ".gitignore").write_text(pattern + "\n")
