@@ -52,10 +52,8 @@ export class Review implements vscode.Disposable {
     this.disposables.push(
       this.view,
       vscode.workspace.onDidChangeTextDocument((event) => {
-        const changes = event.contentChanges.map((c) => ({
-          range: { start: c.range.start, end: c.range.end },
-          text: c.text,
-        }));
+        // vscode's content changes fit ContentChange as they are: no copy per change.
+        const changes = event.contentChanges;
         if (changes.length > 0 && this.store.changed(event.document.uri.toString(), changes, event.document.version)) {
           this.refreshKeys();
         }
