@@ -19,7 +19,7 @@ import type { KimiServer } from './client';
 import type { EditWorkspace } from './editWorkspace';
 import { describeTarget } from './explainHtml';
 import type { ExplainView } from './explainView';
-import type { Operations } from './operations';
+import type { Operations, RunResult } from './operations';
 import type { InstructionPicker } from './picker';
 import type { ExplainResult, Range, RewriteResult, UsageResult } from './protocol';
 import { SERVER_COMMANDS } from './protocol';
@@ -127,13 +127,7 @@ export class Commands {
       }
       case SERVER_COMMANDS.fix: {
         const streamId = randomUUID();
-        return this.deps.review.rewrite(target.uri, () =>
-          this.deps.operations.run<RewriteResult>(command, [{ ...first, streamId }], {
-            kind: 'fix',
-            streamId,
-            outcome: rewriteOutcome,
-          }),
-        );
+        return this.rewrite(target.uri, 'fix', command, [{ ...first, streamId }], streamId);
       }
       default:
         return undefined;
@@ -225,13 +219,12 @@ export class Commands {
       await this.deps.picker.remember(choice.instruction);
     }
     const streamId = randomUUID();
-    await this.deps.review.rewrite(uri, () =>
-      this.deps.operations.run<RewriteResult>(SERVER_COMMANDS.refactor, [refactorArguments(uri, range, choice, streamId)], {
-        kind: 'refactor',
-        streamId,
-        outcome: rewriteOutcome,
-      }),
-    );
+    await this.rewrite(uri, 'refactor', SERVER_COMMANDS.refactor, [refactorArguments(uri, range, choice, streamId)], streamId);
+  }
+
+  /** A kimi.refactor / kimi.fix request for `uri`, its edits one undo step. */
+  private rewrite(uri: string, kind: 'refactor' | 'fix', command: string, args: unknown[], streamId: string): Promise<RunResult<RewriteResult>> {
+    return this.deps.review.rewrite(uri, () => this.deps.operations.run<RewriteResult>(command, args, { kind, streamId, outcome: rewriteOutcome }));
   }
 
   async fixSelection(): Promise<void> {
@@ -255,13 +248,7 @@ export class Commands {
     }
     const streamId = randomUUID();
     const uri = editor.document.uri.toString();
-    await this.deps.review.rewrite(uri, () =>
-      this.deps.operations.run<RewriteResult>(SERVER_COMMANDS.fix, [fixArguments(uri, range, diagnostics, streamId)], {
-        kind: 'fix',
-        streamId,
-        outcome: rewriteOutcome,
-      }),
-    );
+    await this.rewrite(uri, 'fix', SERVER_COMMANDS.fix, [fixArguments(uri, range, diagnostics, streamId)], streamId);
   }
 
   private async decideChange(decision: ChangeDecision, arg: unknown): Promise<void> {
